@@ -1,0 +1,62 @@
+//! Project automation, run as `cargo xtask <command>`.
+//!
+//! Each command lives in its own module with a `run` function; flag parsing is in `flags.rs`.
+//! `cargo xtask ci` runs exactly what CI runs, and `.ci/run` calls nothing else.
+//! This crate depends on none of the project's library crates: it drives them through `cargo`.
+
+mod ci;
+mod demo;
+mod flags;
+mod process;
+#[cfg(test)]
+mod tidy;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match flags::parse(&args) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln_usage(&message);
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        flags::Command::Help => {
+            eprintln_usage("");
+            Ok(())
+        }
+        flags::Command::Ci => ci::run(),
+        flags::Command::Demo(demo_flags) => demo::run(&demo_flags),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            report_error(&error);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root, found from this crate's manifest directory.
+pub(crate) fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+#[expect(clippy::print_stderr, reason = "xtask reports to the terminal")]
+fn eprintln_usage(message: &str) {
+    if !message.is_empty() {
+        eprintln!("error: {message}\n");
+    }
+    eprintln!("{}", flags::USAGE);
+}
+
+#[expect(clippy::print_stderr, reason = "xtask reports to the terminal")]
+fn report_error(error: &anyhow::Error) {
+    eprintln!("xtask: error: {error:#}");
+}
