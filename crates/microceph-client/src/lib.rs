@@ -1,0 +1,59 @@
+//! A typed async client for the MicroCeph daemon's local REST API.
+//!
+//! This crate is the only place in the workspace that speaks HTTP to MicroCeph.
+//! It turns each endpoint the orchestrator needs into one async method on [`Client`] with typed requests and responses, and it turns every failure into one [`Error`] whose [`Error::kind`] says what a caller can branch on.
+//! The reference for every wire detail is `microceph-api.md` in the shared reference folder.
+//!
+//! What this crate must not depend on: the planner (`orch-core`), the `PyO3` binding, or the `fake-microceph` test double.
+//! Dependencies point one way, from the binding to this crate to nothing of ours, and the client's tests use wiremock rather than the fake so that a bug cannot be mirrored on both sides.
+//!
+//! Where to start reading:
+//! - [`Client`] in `client.rs` lists every endpoint, one method each.
+//! - [`Error`] and [`ErrorKind`] in `error.rs` describe the failure model; `classify.rs` maps MicroCeph's error texts to kinds.
+//! - `envelope.rs` decodes the response envelope shared by every endpoint.
+//! - `url.rs` builds every request path and query string, percent-encoding all caller-provided text.
+//! - The `types` module holds the request and response types.
+//!
+//! The client never retries a request, because several MicroCeph calls (enabling a service above all) are not idempotent.
+//! A caller that sees an error after a write should observe the cluster again before deciding what to do next.
+//!
+//! ```no_run
+//! use microceph_client::{Client, EnableRequest, ErrorKind, PlainService};
+//!
+//! # async fn example() -> Result<(), microceph_client::Error> {
+//! let client = Client::unix(Client::DEFAULT_SOCKET_PATH);
+//! let members = client.cluster_members().await?;
+//! let services = client.services(None).await?;
+//! let request = EnableRequest::Plain { service: PlainService::Mon, wait: true };
+//! match client.enable_service(Some("node2"), &request).await {
+//!     Ok(()) => {}
+//!     Err(err) if err.kind() == ErrorKind::AlreadyActive => {}
+//!     Err(err) => return Err(err),
+//! }
+//! # let _ = (members, services);
+//! # Ok(())
+//! # }
+//! ```
+
+#![expect(
+    clippy::doc_markdown,
+    reason = "product names such as MicroCeph, LXD and NFS-Ganesha appear in prose throughout, and a crate-level clippy.toml would shadow any future workspace one"
+)]
+
+mod classify;
+mod client;
+mod envelope;
+mod error;
+mod timeouts;
+mod types;
+mod url;
+
+pub use client::Client;
+pub use envelope::DecodeError;
+pub use error::{Error, ErrorKind, RequestLine};
+pub use timeouts::Timeouts;
+pub use types::{
+    BlockDevice, ClusterMember, DisableRequest, DiskPartition, EnableRequest, InvalidNfsInfo,
+    MemberStatus, NfsInfo, NfsParams, OsdDisk, ParseServiceError, PlainService, Resources,
+    RestartService, RgwParams, RgwSsl, ServerInfo, ServiceInstance, ServiceType,
+};

@@ -1,0 +1,16 @@
+//! The single integration harness of `microceph-client`: the real client against real HTTP servers.
+//!
+//! Most tests run the client over TCP against wiremock (`Client::http`), asserting the exact request each endpoint sends and the decoding of responses taken from `microceph-api.md`.
+//! Transport failures that wiremock cannot produce (a stalled body, a dropped connection, unix sockets) use the tiny one-shot servers in `raw.rs`.
+//! No test talks to `fake-microceph`: a separate contract suite covers the client against the fake.
+
+#![expect(
+    clippy::doc_markdown,
+    reason = "product names such as MicroCeph appear in prose, as in the library"
+)]
+
+mod endpoints;
+mod errors;
+mod raw;
+mod support;
+mod transport;
