@@ -75,6 +75,108 @@ fn crate_dependencies_point_one_way() {
     }
 }
 
+/// Standard library and crate paths that would give `orch-core` IO, a clock or randomness.
+/// `std::net`'s address types are pure values and stay allowed; its sockets are not.
+const FORBIDDEN_PATHS: &[&str] = &[
+    "std::fs",
+    "TcpStream",
+    "TcpListener",
+    "UdpSocket",
+    "UnixStream",
+    "UnixListener",
+    "std::process",
+    "std::thread",
+    "std::time",
+    "std::env",
+    "std::io",
+    "rand::",
+];
+
+#[test]
+fn orch_core_stays_sans_io() {
+    const FORBIDDEN_CRATES: &[&str] = &[
+        "tokio",
+        "hyper",
+        "hyperlocal",
+        "hyper-util",
+        "pyo3",
+        "mio",
+        "socket2",
+    ];
+    let closure = runtime_dependency_closure("orch-core");
+    let found: Vec<&String> = closure
+        .iter()
+        .filter(|name| FORBIDDEN_CRATES.contains(&name.as_str()))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "orch-core must not depend on IO crates, but pulls in {found:?}"
+    );
+
+    let mut offences = Vec::new();
+    for file in rust_files(&project_root().join("crates/orch-core/src")) {
+        for (line_idx, line) in read(&file).lines().enumerate() {
+            for path in FORBIDDEN_PATHS {
+                if line.contains(path) {
+                    offences.push(format!("{}:{}: {path}", file.display(), line_idx + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "orch-core is sans-IO (no files, network, processes, threads, clock or environment): {offences:?}"
+    );
+}
+
+/// Names of every package `package` depends on at run time (normal dependencies, transitively).
+fn runtime_dependency_closure(package: &str) -> BTreeSet<String> {
+    let metadata = cargo_metadata(&["--offline"]);
+    let packages = metadata["packages"]
+        .as_array()
+        .expect("packages is an array");
+    let name_of = |id: &str| -> String {
+        packages
+            .iter()
+            .find(|candidate| candidate["id"].as_str() == Some(id))
+            .and_then(|candidate| candidate["name"].as_str())
+            .unwrap_or(id)
+            .to_owned()
+    };
+    let nodes = metadata["resolve"]["nodes"]
+        .as_array()
+        .expect("resolve.nodes is an array");
+    let root = packages
+        .iter()
+        .find(|candidate| candidate["name"].as_str() == Some(package))
+        .and_then(|candidate| candidate["id"].as_str())
+        .unwrap_or_else(|| panic!("package `{package}` is not in the workspace"));
+    let mut seen = BTreeSet::new();
+    let mut pending = vec![root.to_owned()];
+    while let Some(id) = pending.pop() {
+        let Some(node) = nodes
+            .iter()
+            .find(|node| node["id"].as_str() == Some(id.as_str()))
+        else {
+            continue;
+        };
+        for dependency in node["deps"].as_array().into_iter().flatten() {
+            let is_runtime = dependency["dep_kinds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|kind| kind["kind"].is_null());
+            let Some(dependency_id) = dependency["pkg"].as_str() else {
+                continue;
+            };
+            if is_runtime && seen.insert(name_of(dependency_id)) {
+                pending.push(dependency_id.to_owned());
+            }
+        }
+    }
+    seen
+}
+
 /// Each workspace package's normal and build dependencies on other workspace packages.
 fn internal_dependencies() -> BTreeMap<String, BTreeSet<String>> {
     let output =
@@ -121,6 +223,22 @@ fn internal_dependencies() -> BTreeMap<String, BTreeSet<String>> {
             )
         })
         .collect()
+}
+
+fn cargo_metadata(extra_args: &[&str]) -> serde_json::Value {
+    let output =
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .current_dir(project_root())
+            .args(["metadata", "--format-version", "1"])
+            .args(extra_args)
+            .output()
+            .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON")
 }
 
 fn crate_dirs() -> Vec<String> {
