@@ -35,11 +35,6 @@
 //! # }
 //! ```
 
-#![expect(
-    clippy::doc_markdown,
-    reason = "product names such as MicroCeph, LXD and NFS-Ganesha appear in prose throughout, and a crate-level clippy.toml would shadow any future workspace one"
-)]
-
 mod classify;
 mod client;
 mod envelope;

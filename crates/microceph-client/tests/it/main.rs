@@ -4,11 +4,6 @@
 //! Transport failures that wiremock cannot produce (a stalled body, a dropped connection, unix sockets) use the tiny one-shot servers in `raw.rs`.
 //! No test talks to `fake-microceph`: a separate contract suite covers the client against the fake.
 
-#![expect(
-    clippy::doc_markdown,
-    reason = "product names such as MicroCeph appear in prose, as in the library"
-)]
-
 mod endpoints;
 mod errors;
 mod raw;
