@@ -1,4 +1,11 @@
 //! `cargo xtask ci`: every check CI runs, in the order that fails fastest.
+//!
+//! It ends with one line totalling every test run, `N passed, N failed`, so a CI log states plainly how many tests ran.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+
+use anyhow::{Context, bail};
 
 use crate::process::{self, cargo};
 
@@ -13,6 +20,107 @@ pub(crate) fn run() -> anyhow::Result<()> {
         "--deny",
         "warnings",
     ]))?;
-    process::run(cargo().args(["test", "--workspace", "--locked"]))?;
-    Ok(())
+    let mut totals = Totals::default();
+    totals.add(&cargo_test()?);
+    totals.report()
+}
+
+/// Runs `cargo test` on the whole workspace, echoing its output, and totals its `test result:` lines.
+fn cargo_test() -> anyhow::Result<Totals> {
+    let mut command = cargo();
+    command.args(["test", "--workspace", "--locked"]);
+    process::echo(&command);
+    let mut child = command
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("could not start cargo test")?;
+    let stdout = child.stdout.take().context("cargo test has no stdout")?;
+    let mut totals = Totals::default();
+    let mut echo = std::io::stdout().lock();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.context("could not read cargo test's output")?;
+        writeln!(echo, "{line}")?;
+        totals.add_cargo_line(&line);
+    }
+    drop(echo);
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("cargo test failed: {status}");
+    }
+    Ok(totals)
+}
+
+/// Test counts summed over every test binary.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Totals {
+    passed: u64,
+    failed: u64,
+}
+
+impl Totals {
+    /// Adds the counts of a libtest line such as `test result: ok. 36 passed; 0 failed; 0 ignored; ...`.
+    fn add_cargo_line(&mut self, line: &str) {
+        let Some(counts) = line.strip_prefix("test result: ") else {
+            return;
+        };
+        for part in counts.split(['.', ';']) {
+            let mut words = part.split_whitespace();
+            if let (Some(number), Some(label)) = (words.next(), words.next())
+                && let Ok(number) = number.parse::<u64>()
+            {
+                match label {
+                    "passed" => self.passed += number,
+                    "failed" => self.failed += number,
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn add(&mut self, other: &Self) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+    }
+
+    fn report(&self) -> anyhow::Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{} passed, {} failed", self.passed, self.failed)?;
+        if self.passed == 0 {
+            bail!("no test ran");
+        }
+        if self.failed > 0 {
+            bail!("{} tests failed", self.failed);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Totals;
+
+    fn check(lines: &[&str], expected: &Totals) {
+        let mut totals = Totals::default();
+        for line in lines {
+            totals.add_cargo_line(line);
+        }
+        assert_eq!(&totals, expected);
+    }
+
+    #[test]
+    fn totals_sum_libtest_result_lines_only() {
+        check(
+            &[
+                "test result: ok. 36 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s",
+                "test tidy::x ... ok",
+                "test result: FAILED. 4 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.15s",
+                "running 3 tests",
+            ],
+            &Totals {
+                passed: 40,
+                failed: 1,
+            },
+        );
+        check(&["no tests here"], &Totals::default());
+    }
 }
