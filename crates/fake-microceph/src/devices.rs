@@ -55,9 +55,9 @@ pub struct BlockDevice {
     pub usb_address: String,
     /// Filesystem UUID, `""` when there is no filesystem.
     pub device_fs_uuid: String,
-    /// What uses the device; omitted from JSON when empty.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub used_by: Vec<String>,
+    /// The parent device type that uses the device, such as `bcache` (LXD's `UsedBy` string); omitted from JSON when empty.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub used_by: String,
 }
 
 impl Default for BlockDevice {
@@ -83,7 +83,7 @@ impl Default for BlockDevice {
             pci_address: String::new(),
             usb_address: String::new(),
             device_fs_uuid: String::new(),
-            used_by: Vec::new(),
+            used_by: String::new(),
         }
     }
 }

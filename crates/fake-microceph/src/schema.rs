@@ -247,7 +247,7 @@ fn read_block_device(value: &Value, path: &str) -> Result<BlockDevice, String> {
         device_fs_uuid: fields
             .string("device_fs_uuid")?
             .unwrap_or(defaults.device_fs_uuid),
-        used_by: fields.strings("used_by")?.unwrap_or(defaults.used_by),
+        used_by: fields.string("used_by")?.unwrap_or(defaults.used_by),
     };
     fields.finish()?;
     Ok(device)

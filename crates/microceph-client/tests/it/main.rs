@@ -2,8 +2,9 @@
 //!
 //! Most tests run the client over TCP against wiremock (`Client::http`), asserting the exact request each endpoint sends and the decoding of responses taken from `microceph-api.md`.
 //! Transport failures that wiremock cannot produce (a stalled body, a dropped connection, unix sockets) use the tiny one-shot servers in `raw.rs`.
-//! No test talks to `fake-microceph`: a separate contract suite covers the client against the fake.
+//! The contract suite in `contract.rs` runs the client against the real `fake-microceph` binary over a unix socket; it drives the binary as a child process and never links the fake.
 
+mod contract;
 mod endpoints;
 mod errors;
 mod raw;
