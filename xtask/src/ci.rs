@@ -10,6 +10,8 @@ use anyhow::{Context, bail};
 use crate::process::{self, cargo};
 
 pub(crate) fn run() -> anyhow::Result<()> {
+    // The tidy tests read `cargo metadata` offline, which needs every locked package, not only the host's.
+    process::run(cargo().args(["fetch", "--locked"]))?;
     process::run(cargo().args(["fmt", "--all", "--check"]))?;
     process::run(cargo().args([
         "clippy",
