@@ -13,7 +13,8 @@
 //! Placement rules are in `placement/`, what differs per service type is in `services/` (one file per type), and the listings are in [`listing`].
 //! MicroCeph runs one bare instance of each service per member, and its enable calls are not idempotent, so every planned call comes from a check of the observed state.
 //!
-//! Executing a plan: run its calls in order, one at a time, and stop at the first failure.
+//! Executing a plan: enables come first, then disables, then restarts, and each phase starts only when every call before it succeeded.
+//! Calls on one member run in plan order; different members may run in parallel, except that mon removals and restarts run strictly one at a time and stop at the first failure.
 //! After any failure, observe again and plan again; never resume a half-executed plan.
 //! [`apply_plan`] gives the state a fully successful plan leads to.
 

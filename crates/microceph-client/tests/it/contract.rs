@@ -6,6 +6,6 @@
 
 mod endpoints;
 mod errors;
-mod fake;
+pub(crate) mod fake;
 mod hostile;
 mod round_trip;

@@ -7,6 +7,7 @@
 mod contract;
 mod endpoints;
 mod errors;
+mod plans;
 mod raw;
 mod support;
 mod transport;

@@ -2,7 +2,7 @@
 //!
 //! The plan enables the service where the placement wants it and it does not run, then disables it where it runs and the placement does not want it, and does nothing where it is already right.
 //! Enables come before disables, so a moved service never has fewer instances than it ends with.
-//! The executor runs the calls one at a time in order, so several mon removals happen one after another, and the plan never leaves fewer instances than the type's floor (one mon, one mgr).
+//! The executor runs disables only after every enable succeeded and runs mon removals one after another, and the plan never leaves fewer instances than the type's floor (one mon, one mgr).
 
 use std::collections::BTreeSet;
 
