@@ -1,0 +1,255 @@
+"""The ``microceph`` ceph-mgr module: Ceph's orchestrator interface over MicroCeph.
+
+This class only adapts: it turns Ceph's objects into plain data for the Rust
+extension (through ``_native_bridge``), turns the answers back into Ceph's
+objects (through ``convert``), keeps the applied specs in the mgr key/value
+store, and refreshes the extension's cached observation from ``serve()``.
+What to change, where, and every message an operator reads are decided in
+Rust.  It works unchanged on pacific, reef and tentacle: commands register
+through the shim below, and the per-release signatures of ``apply``,
+``remove_host`` and ``daemon_action`` are all accepted.
+"""
+
+import errno
+import json
+import threading
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import orchestrator
+from mgr_module import HandleCommandResult, MgrModule, Option
+
+from . import _native_bridge as bridge
+from . import convert
+
+try:  # tentacle: each module has its own command registry.
+    from mgr_module import CLICommandBase
+    MicroCephCLICommand: Any = CLICommandBase.make_registry_subtype('MicroCephCLICommand')
+    _read_command = MicroCephCLICommand.Read
+except ImportError:  # pacific and reef: one registry per interpreter.
+    from mgr_module import CLIReadCommand as _read_command
+    MicroCephCLICommand = None
+
+handle_orch_error = orchestrator.handle_orch_error
+
+DEFAULT_SOCKET = '/var/snap/microceph/common/state/control.socket'
+SPEC_PREFIX = 'spec.'
+
+
+class MicroCeph(orchestrator.Orchestrator, MgrModule):
+    """The orchestrator backend for MicroCeph clusters."""
+
+    NOTIFY_TYPES: List[Any] = []
+    if MicroCephCLICommand is not None:
+        CLICommand = MicroCephCLICommand
+
+    MODULE_OPTIONS = [
+        Option(name='socket_path', type='str', default=DEFAULT_SOCKET, runtime=True,
+               desc="path of the MicroCeph daemon's control socket"),
+        Option(name='read_timeout', type='secs', default=15, runtime=True,
+               desc='seconds a MicroCeph read (listing) may take'),
+        Option(name='write_timeout', type='secs', default=130, runtime=True,
+               desc='seconds enabling or disabling a service on one host may take'),
+        Option(name='restart_timeout', type='secs', default=480, runtime=True,
+               desc='seconds restarting services on one host may take'),
+        Option(name='probe_timeout', type='secs', default=2, runtime=True,
+               desc='seconds the availability check waits for MicroCeph'),
+        Option(name='refresh_interval', type='secs', default=60, runtime=True,
+               desc='seconds between refreshes of the cached cluster state'),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._stop = threading.Event()
+
+    @staticmethod
+    def can_run() -> Tuple[bool, str]:
+        return bridge.import_status()
+
+    # ---- wiring ------------------------------------------------------------
+
+    def serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._log_problems(bridge.refresh(self._config()))
+            except orchestrator.OrchestratorError as e:
+                self.log.warning('cannot refresh the MicroCeph cluster state: %s', e)
+            self._stop.wait(float(self._option('refresh_interval')))
+
+    def shutdown(self) -> None:
+        self._stop.set()
+
+    @_read_command('microceph status')
+    def _status_command(self) -> HandleCommandResult:
+        """Show whether MicroCeph answers on the configured socket"""
+        available, reason, _ = self.available()
+        if available:
+            return HandleCommandResult(stdout=f"MicroCeph answers on {self._option('socket_path')}")
+        return HandleCommandResult(retval=-errno.EAGAIN, stderr=reason)
+
+    # ---- queries -----------------------------------------------------------
+
+    def available(self) -> Tuple[bool, str, Dict[str, Any]]:
+        available, reason = bridge.probe(self._config(), float(self._option('probe_timeout')))
+        return available, reason, {}
+
+    @handle_orch_error
+    def get_hosts(self) -> List[orchestrator.HostSpec]:
+        listing = bridge.list_hosts(self._config(), False)
+        return [convert.host_spec(item) for item in listing['items']]
+
+    @handle_orch_error
+    def describe_service(self, service_type: Optional[str] = None,
+                         service_name: Optional[str] = None,
+                         refresh: bool = False) -> List[orchestrator.ServiceDescription]:
+        listing = bridge.describe_services(self._config(), self._stored_specs(), service_type,
+                                           service_name, refresh)
+        return [convert.service_description(item, listing['observed_at'])
+                for item in listing['items']]
+
+    @handle_orch_error
+    def list_daemons(self, service_name: Optional[str] = None,
+                     daemon_type: Optional[str] = None, daemon_id: Optional[str] = None,
+                     host: Optional[str] = None,
+                     refresh: bool = False) -> List[orchestrator.DaemonDescription]:
+        listing = bridge.list_daemons(self._config(), self._stored_specs(), service_name,
+                                      daemon_type, daemon_id, host, refresh)
+        return [convert.daemon_description(item, listing['observed_at'])
+                for item in listing['items']]
+
+    @handle_orch_error
+    def get_inventory(self, host_filter: Optional[orchestrator.InventoryFilter] = None,
+                      refresh: bool = False) -> List[orchestrator.InventoryHost]:
+        hosts = list(getattr(host_filter, 'hosts', None) or []) or None
+        labels = list(getattr(host_filter, 'labels', None) or []) or None
+        listing = bridge.inventory(self._config(), hosts, labels, refresh)
+        self._log_problems(listing)
+        return [convert.inventory_host(item, listing['observed_at']) for item in listing['items']]
+
+    # ---- apply -------------------------------------------------------------
+
+    @handle_orch_error
+    def apply(self, specs: Sequence[Any], no_overwrite: bool = False,
+              continue_on_error: bool = False) -> List[str]:
+        return self._apply(specs, no_overwrite, continue_on_error)
+
+    @handle_orch_error
+    def plan(self, specs: Sequence[Any]) -> List[Dict[str, Any]]:
+        return bridge.plan(self._config(), [convert.spec_to_json(s) for s in specs],
+                           self._stored_specs())
+
+    @handle_orch_error
+    def apply_mon(self, spec: Any) -> str:
+        return self._apply_one(spec)
+
+    @handle_orch_error
+    def apply_mgr(self, spec: Any) -> str:
+        return self._apply_one(spec)
+
+    @handle_orch_error
+    def apply_mds(self, spec: Any) -> str:
+        return self._apply_one(spec)
+
+    @handle_orch_error
+    def apply_rgw(self, spec: Any) -> str:
+        return self._apply_one(spec)
+
+    @handle_orch_error
+    def apply_nfs(self, spec: Any) -> str:
+        return self._apply_one(spec)
+
+    @handle_orch_error
+    def apply_rbd_mirror(self, spec: Any) -> str:
+        return self._apply_one(spec)
+
+    @handle_orch_error
+    def apply_cephfs_mirror(self, spec: Any) -> str:
+        return self._apply_one(spec)
+
+    # ---- removal and actions -----------------------------------------------
+
+    @handle_orch_error
+    def remove_service(self, service_name: str, force: bool = False) -> str:
+        outcome = bridge.remove(self._config(), service_name, self._stored_specs(), force)
+        if outcome['forget']:
+            self.set_store(SPEC_PREFIX + outcome['forget'], None)
+        return str(outcome['result'])
+
+    @handle_orch_error
+    def service_action(self, action: str, service_name: str) -> List[str]:
+        return bridge.service_action(self._config(), action, service_name)
+
+    @handle_orch_error
+    def daemon_action(self, action: str, daemon_name: str, image: Optional[str] = None,
+                      force: bool = False) -> str:
+        return bridge.daemon_action(self._config(), action, daemon_name)
+
+    # ---- what MicroCeph does itself ----------------------------------------
+
+    @handle_orch_error
+    def add_host(self, host_spec: Any) -> str:
+        bridge.refuse('add_host', host_spec.hostname)
+
+    @handle_orch_error
+    def remove_host(self, host: str, force: bool = False, offline: bool = False,
+                    rm_crush_entry: bool = False) -> str:
+        bridge.refuse('remove_host', host)
+
+    @handle_orch_error
+    def add_host_label(self, host: str, label: str) -> str:
+        bridge.refuse('add_host_label', f"'{label}' on {host}")
+
+    @handle_orch_error
+    def remove_host_label(self, host: str, label: str, force: bool = False) -> str:
+        bridge.refuse('remove_host_label', f"'{label}' on {host}")
+
+    @handle_orch_error
+    def create_osds(self, drive_group: Any, *args: Any, **kwargs: Any) -> str:
+        bridge.refuse('create_osds')
+
+    @handle_orch_error
+    def apply_drivegroups(self, specs: Sequence[Any], *args: Any, **kwargs: Any) -> List[str]:
+        bridge.refuse('apply_drivegroups')
+
+    @handle_orch_error
+    def remove_osds(self, osd_ids: List[str], *args: Any, **kwargs: Any) -> str:
+        bridge.refuse('remove_osds', ', '.join(f'osd.{osd_id}' for osd_id in osd_ids))
+
+    # ---- helpers -----------------------------------------------------------
+
+    def _apply(self, specs: Sequence[Any], no_overwrite: bool = False,
+               continue_on_error: bool = False) -> List[str]:
+        outcome = bridge.apply(self._config(), [convert.spec_to_json(s) for s in specs],
+                               self._stored_specs(), no_overwrite, continue_on_error)
+        for entry in outcome.store:
+            self.set_store(SPEC_PREFIX + entry['service_name'], json.dumps(entry['spec']))
+        bridge.raise_failure(outcome)
+        return list(outcome.results)
+
+    def _apply_one(self, spec: Any) -> str:
+        results = self._apply([spec])
+        return results[0] if results else ''
+
+    def _stored_specs(self) -> str:
+        specs = []
+        for text in (self.get_store_prefix(SPEC_PREFIX) or {}).values():
+            try:
+                specs.append(json.loads(text))
+            except (TypeError, ValueError):
+                self.log.warning('ignoring an unreadable stored spec: %r', text)
+        return json.dumps(specs)
+
+    def _option(self, name: str) -> Any:
+        return self.get_module_option(name)
+
+    def _config(self) -> str:
+        return json.dumps({
+            'socket': self._option('socket_path'),
+            'read_timeout': self._option('read_timeout'),
+            'write_timeout': self._option('write_timeout'),
+            'restart_timeout': self._option('restart_timeout'),
+            'refresh_interval': self._option('refresh_interval'),
+        })
+
+    def _log_problems(self, listing: Dict[str, Any]) -> None:
+        for problem in listing.get('problems', []):
+            self.log.warning('MicroCeph: %s', problem)

@@ -1,0 +1,164 @@
+//! The per-call configuration the Python shim passes as JSON, and the client built from it.
+//!
+//! The shim reads its `MODULE_OPTIONS` and passes them on every call as `{"socket": str, "read_timeout": secs, "write_timeout": secs, "restart_timeout": secs, "refresh_interval": secs}`.
+//! Every key is optional: a missing key takes the client's default (the snap's socket, 15 s reads, 130 s enables and disables, 480 s restarts) or 60 s between refreshes.
+//! Nothing is kept between calls except the observation cache, keyed by socket path, so a changed option takes effect on the next call.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use microceph_client::{Client, Timeouts};
+use serde::Deserialize;
+
+use crate::error::BindingError;
+
+/// The refresh interval used when the shim gives none.
+const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_mins(1);
+
+/// The longest timeout or interval accepted: one day.
+const MAX_SECONDS: f64 = 86_400.0;
+
+/// Where MicroCeph is and how long to wait for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The MicroCeph daemon's control socket.
+    pub socket: PathBuf,
+    /// The client's per-request timeouts.
+    pub timeouts: Timeouts,
+    /// How often the shim refreshes the observation; a cached one older than twice this is observed again.
+    pub refresh_interval: Duration,
+}
+
+/// The JSON shape of [`Config`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigJson {
+    socket: Option<String>,
+    read_timeout: Option<f64>,
+    write_timeout: Option<f64>,
+    restart_timeout: Option<f64>,
+    refresh_interval: Option<f64>,
+}
+
+impl Config {
+    /// Reads the shim's JSON configuration.
+    pub fn from_json(text: &str) -> Result<Self, BindingError> {
+        let json: ConfigJson = serde_json::from_str(text).map_err(|error| {
+            BindingError::InvalidInput(format!("invalid microceph module configuration: {error}"))
+        })?;
+        let defaults = Timeouts::default();
+        let socket = match json.socket {
+            Some(socket) if socket.is_empty() => {
+                return Err(BindingError::InvalidInput(
+                    "invalid microceph module configuration: socket is empty; give the path of MicroCeph's control socket".to_owned(),
+                ));
+            }
+            Some(socket) => PathBuf::from(socket),
+            None => PathBuf::from(Client::DEFAULT_SOCKET_PATH),
+        };
+        Ok(Config {
+            socket,
+            timeouts: Timeouts {
+                read: seconds("read_timeout", json.read_timeout, defaults.read)?,
+                enable_disable: seconds(
+                    "write_timeout",
+                    json.write_timeout,
+                    defaults.enable_disable,
+                )?,
+                restart: seconds("restart_timeout", json.restart_timeout, defaults.restart)?,
+            },
+            refresh_interval: seconds(
+                "refresh_interval",
+                json.refresh_interval,
+                DEFAULT_REFRESH_INTERVAL,
+            )?,
+        })
+    }
+
+    /// A client for the configured socket with the configured timeouts.
+    pub fn client(&self) -> Client {
+        Client::unix(&self.socket).with_timeouts(self.timeouts)
+    }
+
+    /// A client for the configured socket whose reads give up after `timeout`, for probes.
+    pub fn probe_client(&self, timeout: Duration) -> Client {
+        Client::unix(&self.socket).with_timeouts(Timeouts {
+            read: timeout,
+            ..self.timeouts
+        })
+    }
+
+    /// How old a cached observation may be before a listing observes again.
+    pub fn max_cache_age(&self) -> Duration {
+        self.refresh_interval.saturating_mul(2)
+    }
+}
+
+/// Reads a duration in seconds, which must be positive and at most a day.
+pub(crate) fn seconds(
+    name: &str,
+    value: Option<f64>,
+    default: Duration,
+) -> Result<Duration, BindingError> {
+    match value {
+        None => Ok(default),
+        Some(value) if value.is_finite() && value > 0.0 && value <= MAX_SECONDS => {
+            Ok(Duration::from_secs_f64(value))
+        }
+        Some(value) => Err(BindingError::InvalidInput(format!(
+            "invalid microceph module configuration: {name} is {value}; give a number of seconds above 0 and at most {MAX_SECONDS}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expected: &str) {
+        let shown = match Config::from_json(text) {
+            Ok(config) => format!(
+                "{} read={:?} write={:?} restart={:?} refresh={:?}",
+                config.socket.display(),
+                config.timeouts.read,
+                config.timeouts.enable_disable,
+                config.timeouts.restart,
+                config.refresh_interval
+            ),
+            Err(error) => format!("error: {error}"),
+        };
+        assert_eq!(shown, expected, "config {text}");
+    }
+
+    #[test]
+    fn reads_options_and_defaults() {
+        check(
+            "{}",
+            "/var/snap/microceph/common/state/control.socket read=15s write=130s restart=480s refresh=60s",
+        );
+        check(
+            r#"{"socket": "/tmp/x.sock", "read_timeout": 2.5, "write_timeout": 30, "restart_timeout": 60, "refresh_interval": 5}"#,
+            "/tmp/x.sock read=2.5s write=30s restart=60s refresh=5s",
+        );
+        check(
+            r#"{"socket": null, "read_timeout": null}"#,
+            "/var/snap/microceph/common/state/control.socket read=15s write=130s restart=480s refresh=60s",
+        );
+    }
+
+    #[test]
+    fn refuses_unusable_values() {
+        check(
+            r#"{"read_timeout": 0}"#,
+            "error: invalid microceph module configuration: read_timeout is 0; give a number of seconds above 0 and at most 86400",
+        );
+        check(
+            r#"{"socket": ""}"#,
+            "error: invalid microceph module configuration: socket is empty; give the path of MicroCeph's control socket",
+        );
+        check(
+            r#"{"sockt": "/x"}"#,
+            "error: invalid microceph module configuration: unknown field `sockt`, expected one of `socket`, `read_timeout`, `write_timeout`, `restart_timeout`, `refresh_interval` at line 1 column 8",
+        );
+    }
+}

@@ -1,0 +1,224 @@
+//! Ceph's four listings (`orch host ls`, `orch ls`, `orch ps`, `orch device ls`) as plain JSON for the shim.
+//!
+//! Each listing reads the cached observation (see `cache.rs`), projects it with `orch-core`'s listings, applies Ceph's filters and returns
+//! `{"observed_at": <unix seconds>, "problems": [<text>...], "items": [...]}`; the shim maps each item onto one of Ceph's classes field by field.
+//! Services with a stored spec show that spec, exactly as the operator applied it; the others get a spec built from where they run.
+//! A daemon MicroCeph has enabled on an `ONLINE` member is reported running with the description `enabled`, since MicroCeph records placement, not process health; any other is unknown.
+
+use orch_core::listing::{self, DaemonStatus, DaemonSummary, ServiceSummary};
+use serde_json::{Value, json};
+
+use crate::cache::{Snapshot, snapshot};
+use crate::config::Config;
+use crate::error::{BindingError, error_text};
+use crate::spec_json::{ParsedSpec, stored_specs};
+
+/// Ceph's `DaemonDescriptionStatus` values.
+const STATUS_UNKNOWN: i32 = -2;
+
+/// Ceph's filters of `orch ps`; `None` matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct DaemonFilter {
+    /// Only daemons of this service.
+    pub service_name: Option<String>,
+    /// Only daemons of this type.
+    pub daemon_type: Option<String>,
+    /// Only the daemon with this id.
+    pub daemon_id: Option<String>,
+    /// Only daemons on this host.
+    pub host: Option<String>,
+}
+
+/// `orch host ls`: `{hostname, addr, status, labels}` per member.
+pub fn hosts(config: &Config, refresh: bool) -> Result<String, BindingError> {
+    let snapshot = snapshot(config, refresh)?;
+    let items: Vec<Value> = listing::hosts(&snapshot.observation.state)
+        .into_iter()
+        .map(|host| {
+            json!({
+                "hostname": host.hostname,
+                "addr": host.addr,
+                "status": host.status,
+                "labels": [],
+            })
+        })
+        .collect();
+    Ok(envelope(&snapshot, &items))
+}
+
+/// `orch ls`: `{spec, size, running, ports}` per service, filtered by type and name as Ceph asks.
+pub fn services(
+    config: &Config,
+    stored_json: &str,
+    service_type: Option<&str>,
+    service_name: Option<&str>,
+    refresh: bool,
+) -> Result<String, BindingError> {
+    let stored = stored_specs(stored_json)?;
+    let snapshot = snapshot(config, refresh)?;
+    let specs: Vec<_> = stored.iter().map(|parsed| parsed.spec.clone()).collect();
+    let state = &snapshot.observation.state;
+    let daemons = listing::daemons(state, &specs);
+    let items: Vec<Value> = listing::services(state, &specs)
+        .into_iter()
+        .filter(|summary| service_type.is_none_or(|wanted| summary.service_type.as_str() == wanted))
+        .filter(|summary| service_name.is_none_or(|wanted| summary.service_name == wanted))
+        .map(|summary| {
+            json!({
+                "spec": service_spec(&summary, &stored, &daemons),
+                "size": summary.size,
+                "running": summary.running,
+                "ports": summary.ports,
+            })
+        })
+        .collect();
+    Ok(envelope(&snapshot, &items))
+}
+
+/// `orch ps`: one item per daemon with Ceph's `DaemonDescription` fields, filtered as Ceph asks.
+pub fn daemons(
+    config: &Config,
+    stored_json: &str,
+    filter: &DaemonFilter,
+    refresh: bool,
+) -> Result<String, BindingError> {
+    let stored = stored_specs(stored_json)?;
+    let snapshot = snapshot(config, refresh)?;
+    let specs: Vec<_> = stored.into_iter().map(|parsed| parsed.spec).collect();
+    let state = &snapshot.observation.state;
+    let matches =
+        |wanted: &Option<String>, actual: &str| wanted.as_deref().is_none_or(|w| w == actual);
+    let items: Vec<Value> = listing::daemons(state, &specs)
+        .into_iter()
+        .filter(|daemon| matches(&filter.service_name, &daemon.service_name))
+        .filter(|daemon| matches(&filter.daemon_type, daemon.daemon_type.as_str()))
+        .filter(|daemon| matches(&filter.daemon_id, &daemon.daemon_id))
+        .filter(|daemon| matches(&filter.host, &daemon.hostname))
+        .map(|daemon| daemon_item(&snapshot, &daemon))
+        .collect();
+    Ok(envelope(&snapshot, &items))
+}
+
+/// `orch device ls`: `{name, addr, devices}` per member, optionally only the given hosts.
+///
+/// MicroCeph has no host labels, so a label filter matches no host.
+/// Every device has a boolean `available`, a `sys_api` with `size` (and `rotational` and `model` when known), its rejection reasons and its by-id name.
+pub fn inventory(
+    config: &Config,
+    hosts: Option<&[String]>,
+    labels: Option<&[String]>,
+    refresh: bool,
+) -> Result<String, BindingError> {
+    let snapshot = snapshot(config, refresh)?;
+    let any_label = labels.is_some_and(|labels| !labels.is_empty());
+    let items: Vec<Value> = listing::inventory(&snapshot.observation.state)
+        .into_iter()
+        .filter(|_| !any_label)
+        .filter(|host| {
+            hosts.is_none_or(|wanted| wanted.is_empty() || wanted.contains(&host.hostname))
+        })
+        .map(|host| {
+            let devices: Vec<Value> = host
+                .devices
+                .iter()
+                .map(|device| {
+                    let mut sys_api = json!({"size": device.size, "model": device.model});
+                    match device.device_type {
+                        listing::DeviceType::Hdd => sys_api["rotational"] = json!("1"),
+                        listing::DeviceType::Ssd => sys_api["rotational"] = json!("0"),
+                        listing::DeviceType::Unknown => {}
+                    }
+                    json!({
+                        "path": device.path,
+                        "sys_api": sys_api,
+                        "available": device.available,
+                        "rejected_reasons": device.rejected_reasons,
+                        "device_id": device.device_id,
+                        "human_readable_type": device.device_type.as_str(),
+                    })
+                })
+                .collect();
+            json!({"name": host.hostname, "addr": host.addr, "devices": devices})
+        })
+        .collect();
+    Ok(envelope(&snapshot, &items))
+}
+
+/// The listing envelope: when the data was observed, what could not be, and the items.
+fn envelope(snapshot: &Snapshot, items: &[Value]) -> String {
+    let problems: Vec<String> = snapshot
+        .observation
+        .problems
+        .iter()
+        .map(|problem| error_text(problem))
+        .collect();
+    json!({
+        "observed_at": snapshot.observed_at_secs(),
+        "problems": problems,
+        "items": items,
+    })
+    .to_string()
+}
+
+/// The spec `orch ls` shows: the stored one as applied, else one built from where the service runs.
+fn service_spec(
+    summary: &ServiceSummary,
+    stored: &[ParsedSpec],
+    daemons: &[DaemonSummary],
+) -> Value {
+    if let Some(parsed) = stored
+        .iter()
+        .find(|parsed| parsed.spec.service_name() == summary.service_name)
+    {
+        return parsed.stored_form.clone();
+    }
+    let mut hosts: Vec<&str> = daemons
+        .iter()
+        .filter(|daemon| daemon.service_name == summary.service_name)
+        .map(|daemon| daemon.hostname.as_str())
+        .collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    let mut spec = json!({
+        "service_type": summary.service_type.as_str(),
+        "service_name": summary.service_name,
+    });
+    if let Some(service_id) = &summary.service_id {
+        spec["service_id"] = json!(service_id);
+    }
+    if !hosts.is_empty() {
+        spec["placement"] = json!({"hosts": hosts});
+    }
+    if summary.unmanaged {
+        spec["unmanaged"] = json!(true);
+    }
+    spec
+}
+
+fn daemon_item(snapshot: &Snapshot, daemon: &DaemonSummary) -> Value {
+    let (status, status_desc) = match daemon.status {
+        // MicroCeph records where a service is enabled, not whether its process is alive, so Ceph's status stays unknown.
+        DaemonStatus::Enabled => (STATUS_UNKNOWN, "enabled".to_owned()),
+        DaemonStatus::Unknown => {
+            let member_status = snapshot
+                .observation
+                .state
+                .member(&daemon.hostname)
+                .map_or("not a member".to_owned(), |member| {
+                    member.status.to_string()
+                });
+            (STATUS_UNKNOWN, format!("unknown: host is {member_status}"))
+        }
+    };
+    json!({
+        "daemon_type": daemon.daemon_type.as_str(),
+        "daemon_id": daemon.daemon_id,
+        "daemon_name": daemon.daemon_name(),
+        "service_name": daemon.service_name,
+        "hostname": daemon.hostname,
+        "ip": daemon.ip,
+        "ports": daemon.ports,
+        "status": status,
+        "status_desc": status_desc,
+    })
+}

@@ -1,0 +1,311 @@
+//! The Python face of the extension: module-level functions over plain strings and builtins, and its exception classes.
+//!
+//! Every function copies its arguments into Rust values, releases the GIL with `py.detach`, and runs its work inside [`guarded`], so no Python object is held while waiting on MicroCeph and no panic reaches the interpreter.
+//! Results are `str` (JSON text), `bool` or tuples of them; no Rust object is ever handed to Python.
+//! Errors leave through the one `From<BindingError> for PyErr` below, as one of the exception classes of `microceph._native`, each raised with `(message, errno)`.
+//! The shim's `_native_bridge.py` is the only Python code that sees these classes: it turns them into Ceph's orchestrator errors.
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+
+use crate::actions;
+use crate::apply::{self as applying, ApplyOptions};
+use crate::config::{Config, seconds};
+use crate::error::BindingError;
+use crate::listings::{self, DaemonFilter};
+use crate::runtime::guarded;
+use crate::unsupported;
+
+create_exception!(
+    microceph._native,
+    MicroCephError,
+    PyException,
+    "Base of every error the extension raises; args are (message, errno)."
+);
+create_exception!(
+    microceph._native,
+    MicroCephInvalidInput,
+    MicroCephError,
+    "An argument is malformed or a spec field has the wrong type."
+);
+create_exception!(
+    microceph._native,
+    MicroCephUnsatisfiable,
+    MicroCephError,
+    "The request cannot be satisfied; nothing was changed."
+);
+create_exception!(
+    microceph._native,
+    MicroCephRequestError,
+    MicroCephError,
+    "A request to MicroCeph failed outside plan execution; the message keeps MicroCeph's text."
+);
+create_exception!(
+    microceph._native,
+    MicroCephExecutionFailed,
+    MicroCephError,
+    "Executing a plan failed on some hosts; the message names what failed and what changed."
+);
+create_exception!(
+    microceph._native,
+    MicroCephUnsupported,
+    MicroCephError,
+    "The operation is not offered by this orchestrator; the message names the microceph command to use."
+);
+create_exception!(
+    microceph._native,
+    MicroCephInternalError,
+    MicroCephError,
+    "A bug in the extension, such as a caught panic."
+);
+
+impl From<BindingError> for PyErr {
+    fn from(error: BindingError) -> PyErr {
+        let args = (error.to_string(), error.errno());
+        match error {
+            BindingError::InvalidInput(_) => MicroCephInvalidInput::new_err(args),
+            BindingError::Unsatisfiable(_) => MicroCephUnsatisfiable::new_err(args),
+            BindingError::MicroCeph { .. } => MicroCephRequestError::new_err(args),
+            BindingError::Failed { .. } => MicroCephExecutionFailed::new_err(args),
+            BindingError::Unsupported(_) => MicroCephUnsupported::new_err(args),
+            BindingError::Internal(_) => MicroCephInternalError::new_err(args),
+        }
+    }
+}
+
+/// Runs `work` without the GIL and with panics caught.
+fn run<T: Send>(
+    py: Python<'_>,
+    work: impl FnOnce() -> Result<T, BindingError> + Send,
+) -> PyResult<T> {
+    py.detach(|| guarded(work)).map_err(PyErr::from)
+}
+
+/// Whether MicroCeph answers `GET /core/1.0` within `timeout_secs` and is ready; the text says why not.
+#[pyfunction]
+fn probe(py: Python<'_>, config: String, timeout_secs: f64) -> PyResult<(bool, String)> {
+    run(py, move || {
+        let config = Config::from_json(&config)?;
+        let timeout = seconds("timeout_secs", Some(timeout_secs), config.timeouts.read)?;
+        actions::probe(&config, timeout)
+    })
+}
+
+/// Observes the cluster now and caches it; JSON `{"observed_at", "members", "problems"}`.
+#[pyfunction]
+fn refresh(py: Python<'_>, config: String) -> PyResult<String> {
+    run(py, move || actions::refresh(&Config::from_json(&config)?))
+}
+
+/// `orch host ls` as a JSON listing.
+#[pyfunction]
+#[pyo3(signature = (config, refresh = false))]
+fn list_hosts(py: Python<'_>, config: String, refresh: bool) -> PyResult<String> {
+    run(py, move || {
+        listings::hosts(&Config::from_json(&config)?, refresh)
+    })
+}
+
+/// `orch ls` as a JSON listing.
+#[pyfunction]
+#[pyo3(signature = (config, stored_specs, service_type = None, service_name = None, refresh = false))]
+fn describe_services(
+    py: Python<'_>,
+    config: String,
+    stored_specs: String,
+    service_type: Option<String>,
+    service_name: Option<String>,
+    refresh: bool,
+) -> PyResult<String> {
+    run(py, move || {
+        listings::services(
+            &Config::from_json(&config)?,
+            &stored_specs,
+            service_type.as_deref(),
+            service_name.as_deref(),
+            refresh,
+        )
+    })
+}
+
+/// `orch ps` as a JSON listing.
+#[pyfunction]
+#[pyo3(signature = (config, stored_specs, service_name = None, daemon_type = None, daemon_id = None, host = None, refresh = false))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the arguments mirror Ceph's list_daemons filters one for one"
+)]
+fn list_daemons(
+    py: Python<'_>,
+    config: String,
+    stored_specs: String,
+    service_name: Option<String>,
+    daemon_type: Option<String>,
+    daemon_id: Option<String>,
+    host: Option<String>,
+    refresh: bool,
+) -> PyResult<String> {
+    let filter = DaemonFilter {
+        service_name,
+        daemon_type,
+        daemon_id,
+        host,
+    };
+    run(py, move || {
+        listings::daemons(
+            &Config::from_json(&config)?,
+            &stored_specs,
+            &filter,
+            refresh,
+        )
+    })
+}
+
+/// `orch device ls` as a JSON listing, optionally only for the given hosts or labels.
+#[pyfunction]
+#[pyo3(signature = (config, hosts = None, labels = None, refresh = false))]
+fn inventory(
+    py: Python<'_>,
+    config: String,
+    hosts: Option<Vec<String>>,
+    labels: Option<Vec<String>>,
+    refresh: bool,
+) -> PyResult<String> {
+    run(py, move || {
+        listings::inventory(
+            &Config::from_json(&config)?,
+            hosts.as_deref(),
+            labels.as_deref(),
+            refresh,
+        )
+    })
+}
+
+/// `orch apply`: JSON `{"results", "store", "failure"}`; see `apply.rs`.
+#[pyfunction]
+fn apply(
+    py: Python<'_>,
+    config: String,
+    specs: String,
+    stored_specs: String,
+    options: String,
+) -> PyResult<String> {
+    run(py, move || {
+        applying::apply(
+            &Config::from_json(&config)?,
+            &specs,
+            &stored_specs,
+            ApplyOptions::from_json(&options)?,
+        )
+    })
+}
+
+/// `orch apply --dry-run`: the JSON items of Ceph's preview table.
+#[pyfunction]
+fn plan(py: Python<'_>, config: String, specs: String, stored_specs: String) -> PyResult<String> {
+    run(py, move || {
+        applying::preview(&Config::from_json(&config)?, &specs, &stored_specs)
+    })
+}
+
+/// `orch rm`: JSON `{"result", "forget"}`.
+#[pyfunction]
+fn remove(
+    py: Python<'_>,
+    config: String,
+    service_name: String,
+    stored_specs: String,
+    force: bool,
+) -> PyResult<String> {
+    run(py, move || {
+        actions::remove(
+            &Config::from_json(&config)?,
+            &service_name,
+            &stored_specs,
+            force,
+        )
+    })
+}
+
+/// `orch <action> <service_name>`: a JSON list of result lines.
+#[pyfunction]
+fn service_action(
+    py: Python<'_>,
+    config: String,
+    action: String,
+    service_name: String,
+) -> PyResult<String> {
+    run(py, move || {
+        actions::service_action(&Config::from_json(&config)?, &action, &service_name)
+    })
+}
+
+/// `orch daemon <action> <daemon_name>`: the result line.
+#[pyfunction]
+fn daemon_action(
+    py: Python<'_>,
+    config: String,
+    action: String,
+    daemon_name: String,
+) -> PyResult<String> {
+    run(py, move || {
+        actions::daemon_action(&Config::from_json(&config)?, &action, &daemon_name)
+    })
+}
+
+/// Raises `MicroCephUnsupported` for an operation this orchestrator does not offer.
+#[pyfunction]
+fn refuse(py: Python<'_>, operation: String, subject: String) -> PyResult<()> {
+    run(py, move || Err(unsupported::refusal(&operation, &subject)))
+}
+
+/// The `microceph._native` module.
+#[pymodule]
+#[pyo3(name = "_native")]
+pub(crate) fn native_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = module.py();
+    for function in [
+        wrap_pyfunction!(probe, module)?,
+        wrap_pyfunction!(refresh, module)?,
+        wrap_pyfunction!(list_hosts, module)?,
+        wrap_pyfunction!(describe_services, module)?,
+        wrap_pyfunction!(list_daemons, module)?,
+        wrap_pyfunction!(inventory, module)?,
+        wrap_pyfunction!(apply, module)?,
+        wrap_pyfunction!(plan, module)?,
+        wrap_pyfunction!(remove, module)?,
+        wrap_pyfunction!(service_action, module)?,
+        wrap_pyfunction!(daemon_action, module)?,
+        wrap_pyfunction!(refuse, module)?,
+    ] {
+        module.add_function(function)?;
+    }
+    module.add("MicroCephError", py.get_type::<MicroCephError>())?;
+    module.add(
+        "MicroCephInvalidInput",
+        py.get_type::<MicroCephInvalidInput>(),
+    )?;
+    module.add(
+        "MicroCephUnsatisfiable",
+        py.get_type::<MicroCephUnsatisfiable>(),
+    )?;
+    module.add(
+        "MicroCephRequestError",
+        py.get_type::<MicroCephRequestError>(),
+    )?;
+    module.add(
+        "MicroCephExecutionFailed",
+        py.get_type::<MicroCephExecutionFailed>(),
+    )?;
+    module.add(
+        "MicroCephUnsupported",
+        py.get_type::<MicroCephUnsupported>(),
+    )?;
+    module.add(
+        "MicroCephInternalError",
+        py.get_type::<MicroCephInternalError>(),
+    )?;
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
