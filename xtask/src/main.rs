@@ -4,9 +4,11 @@
 //! `cargo xtask ci` runs exactly what CI runs, and `.ci/run` calls nothing else.
 //! This crate depends on none of the project's library crates: it drives them through `cargo`.
 
+mod ceph_python;
 mod ci;
 mod demo;
 mod flags;
+mod module;
 mod process;
 #[cfg(test)]
 mod tidy;
@@ -30,6 +32,8 @@ fn main() -> ExitCode {
         }
         flags::Command::Ci => ci::run(),
         flags::Command::Demo(demo_flags) => demo::run(&demo_flags),
+        flags::Command::Module(module_flags) => module::run(&module_flags),
+        flags::Command::CephPython(ceph_python_flags) => ceph_python::run(&ceph_python_flags),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
