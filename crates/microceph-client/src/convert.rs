@@ -225,7 +225,7 @@ mod tests {
         let converted = block_device(&device);
         assert_eq!(converted.partitions, 2);
         assert_eq!(converted.bus, "scsi");
-        assert_eq!(converted.stable_path(), device.stable_path());
+        assert_eq!(converted.stable_path(), "/dev/disk/by-id/scsi-0QEMU");
         assert_eq!((converted.size, converted.rpm), (42, 7200));
     }
 }

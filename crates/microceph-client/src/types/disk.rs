@@ -98,20 +98,16 @@ pub struct DiskPartition {
 
 impl BlockDevice {
     /// The stable path MicroCeph records for this device: `/dev/disk/by-id/<device_id>`, else `/dev/disk/by-path/<device_path>`, else `/dev/<id>`.
+    ///
+    /// The rule lives in `orch-core`, which decides device availability with it; this is the same answer for a listing's device.
     pub fn stable_path(&self) -> String {
-        if !self.device_id.is_empty() {
-            format!("/dev/disk/by-id/{}", self.device_id)
-        } else if !self.device_path.is_empty() {
-            format!("/dev/disk/by-path/{}", self.device_path)
-        } else {
-            format!("/dev/{}", self.id)
-        }
+        crate::convert::block_device(self).stable_path()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{BlockDevice, Resources};
+    use super::Resources;
 
     #[test]
     fn sparse_and_null_fields_decode_with_defaults() {
@@ -123,24 +119,5 @@ mod tests {
         assert!(resources.disks[0].partitions.is_empty());
         let empty: Resources = serde_json::from_str(r#"{"disks":null,"total":0}"#).unwrap();
         assert!(empty.disks.is_empty());
-    }
-
-    #[test]
-    fn stable_path_prefers_by_id_then_by_path() {
-        let mut device = BlockDevice {
-            id: "sdb".to_owned(),
-            ..BlockDevice::default()
-        };
-        assert_eq!(device.stable_path(), "/dev/sdb");
-        device.device_path = "pci-0000:00:05.0-scsi-0:0:0:1".to_owned();
-        assert_eq!(
-            device.stable_path(),
-            "/dev/disk/by-path/pci-0000:00:05.0-scsi-0:0:0:1"
-        );
-        device.device_id = "scsi-0QEMU_QEMU_HARDDISK_drive-scsi1".to_owned();
-        assert_eq!(
-            device.stable_path(),
-            "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_drive-scsi1"
-        );
     }
 }
