@@ -8,6 +8,7 @@ mod ceph_python;
 mod ci;
 mod demo;
 mod flags;
+mod lab;
 mod module;
 mod process;
 #[cfg(test)]
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         flags::Command::Demo(demo_flags) => demo::run(&demo_flags),
         flags::Command::Module(module_flags) => module::run(&module_flags),
         flags::Command::CephPython(ceph_python_flags) => ceph_python::run(&ceph_python_flags),
+        flags::Command::Lab(lab_flags) => lab::run(&lab_flags),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

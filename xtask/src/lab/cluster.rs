@@ -1,0 +1,438 @@
+//! One mon and one mgr, bootstrapped and started by hand the way a developer cluster is: a
+//! configuration, a shared keyring, a monmap, `ceph-mon --mkfs`, then both daemons in the
+//! foreground of their own process groups. Then the orchestrator backend is selected and the lab
+//! waits until it is available.
+//!
+//! Everything listens on 127.0.0.1 only: the mon on the release's ports, the mgr on a port of the
+//! release's range, and no mgr module with a listener is enabled (`restful`, on by default, is
+//! left out of the initial modules). Enabling a module makes the mgr re-execute itself, so every
+//! step after it polls.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use serde_json::Value;
+
+use super::{Lab, Ports, processes, step};
+use crate::process;
+
+/// The mon's and the mgr's ids.
+const MON_ID: &str = "a";
+const MGR_ID: &str = "x";
+
+/// The keys of the keyring that the daemons and the admin client share, each with its
+/// capabilities as `(service, capability)`.
+const KEYS: [(&str, &[(&str, &str)]); 3] = [
+    ("mon.", &[("mon", "allow *")]),
+    (
+        "client.admin",
+        &[
+            ("mon", "allow *"),
+            ("osd", "allow *"),
+            ("mds", "allow *"),
+            ("mgr", "allow *"),
+        ],
+    ),
+    (
+        "mgr.x",
+        &[
+            ("mon", "allow profile mgr"),
+            ("osd", "allow *"),
+            ("mds", "allow *"),
+        ],
+    ),
+];
+
+/// How long a single `ceph` CLI call may take before it is killed.
+const CLI_TIMEOUT_SECS: &str = "30";
+
+/// How long the mgr may take to become available, and each later step to succeed.
+const MGR_TIMEOUT: Duration = Duration::from_mins(2);
+const STEP_TIMEOUT: Duration = Duration::from_mins(1);
+
+/// The release's Ceph version, such as `18.2.7`, after checking its major version.
+pub(super) fn ceph_version(lab: &Lab) -> anyhow::Result<String> {
+    let output = captured(lab.command("/usr/bin/ceph").arg("--version"))?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let (version, major) =
+        parse_version(&text).with_context(|| format!("unexpected `ceph --version`: {text}"))?;
+    if major != lab.release.major {
+        bail!(
+            "{} needs Ceph {}.x, but Debian {} ships {version}",
+            lab.release.release.name,
+            lab.release.major,
+            lab.release.release.suite
+        );
+    }
+    Ok(version)
+}
+
+/// The version and its major number from `ceph version 18.2.7 (<hash>) reef (stable)`.
+fn parse_version(text: &str) -> Option<(String, u32)> {
+    let version = text.split_whitespace().nth(2)?;
+    let major = version.split('.').next()?.parse().ok()?;
+    Some((version.to_owned(), major))
+}
+
+/// The cluster's configuration. `dir` is the lab directory, which has the same path inside a
+/// chroot; `fsid` the cluster's id.
+pub(super) fn render_conf(dir: &Path, fsid: &str, ports: Ports) -> String {
+    let dir = dir.display();
+    let mon_addr = mon_addrs(ports);
+    format!(
+        "\
+# Written by `cargo xtask lab up`: one mon and one mgr, on 127.0.0.1 only.
+[global]
+fsid = {fsid}
+mon host = {mon_addr}
+mon initial members = {MON_ID}
+public addr = 127.0.0.1
+ms bind ipv4 = true
+ms bind ipv6 = false
+ms bind port min = {bind_min}
+ms bind port max = {bind_max}
+auth cluster required = cephx
+auth service required = cephx
+auth client required = cephx
+keyring = {dir}/keyring
+run dir = {dir}/run
+admin socket = {dir}/run/$name.asok
+log file = {dir}/log/$name.log
+pid file = {dir}/run/$name.pid
+crash dir = {dir}/crash
+mon data = {dir}/mon/$cluster-$id
+mgr data = {dir}/mgr/$cluster-$id
+# The mon reads this when it makes the first MgrMap; the default adds `restful`, which listens.
+mgr initial modules = iostat
+osd pool default size = 1
+mon allow pool delete = true
+# A lab has no OSDs and shares a disk that may be rather full.
+mon data avail warn = 2
+mon data avail crit = 1
+mon warn on pool no redundancy = false
+mon warn on insecure global id reclaim allowed = false
+mon warn on insecure global id reclaim = false
+
+[mon]
+mon cluster log file = {dir}/log/cluster.log
+
+[mgr]
+# One directory only: Ceph's modules and ours, merged by links.
+mgr module path = {dir}/mgr-modules
+",
+        bind_min = ports.bind_min,
+        bind_max = ports.bind_max,
+    )
+}
+
+fn mon_addrs(ports: Ports) -> String {
+    format!(
+        "[v2:127.0.0.1:{},v1:127.0.0.1:{}]",
+        ports.mon_v2, ports.mon_v1
+    )
+}
+
+/// Writes the configuration and the keyring, and makes the mon's store.
+pub(super) fn bootstrap(lab: &Lab) -> anyhow::Result<()> {
+    for dir in ["mon", &format!("mgr/ceph-{MGR_ID}"), "run", "crash", "log"] {
+        let path = lab.path(dir);
+        std::fs::create_dir_all(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+    }
+    let fsid = std::fs::read_to_string("/proc/sys/kernel/random/uuid")
+        .context("cannot draw a cluster id")?;
+    let fsid = fsid.trim();
+    let conf = lab.path("ceph.conf");
+    std::fs::write(&conf, render_conf(&lab.dir, fsid, lab.release.ports()))
+        .with_context(|| format!("cannot write {}", conf.display()))?;
+    let keyring = lab.path("keyring");
+    for (index, (name, caps)) in KEYS.into_iter().enumerate() {
+        let mut authtool = lab.command("/usr/bin/ceph-authtool");
+        if index == 0 {
+            authtool.arg("--create-keyring");
+        }
+        authtool.arg(&keyring).args(["--gen-key", "-n", name]);
+        for (service, cap) in caps {
+            authtool.args(["--cap", service, cap]);
+        }
+        process::run(&mut authtool)?;
+    }
+    let monmap = lab.path("monmap");
+    process::run(
+        lab.command("/usr/bin/monmaptool")
+            .args(["--create", "--fsid", fsid, "--addv", MON_ID])
+            .arg(mon_addrs(lab.release.ports()))
+            .arg(&monmap),
+    )?;
+    process::run(
+        lab.command("/usr/bin/ceph-mon")
+            .args(["--mkfs", "-i", MON_ID, "-c"])
+            .arg(&conf)
+            .arg("--monmap")
+            .arg(&monmap)
+            .arg("--keyring")
+            .arg(&keyring),
+    )
+}
+
+/// Starts the mon and the mgr and waits until the mgr is available.
+pub(super) fn start(lab: &Lab) -> anyhow::Result<()> {
+    let conf = lab.path("ceph.conf");
+    let pids = lab.path("pids");
+    let log = lab.path("log");
+    // Daemons are started by absolute path, which the mgr also re-executes when `/proc` is
+    // missing.
+    for (name, id) in [("ceph-mon", MON_ID), ("ceph-mgr", MGR_ID)] {
+        processes::spawn(
+            lab.command(&format!("/usr/bin/{name}"))
+                .args(["-f", "-i", id, "-c"])
+                .arg(&conf),
+            name,
+            &log.join(format!("{name}.stdout")),
+            &pids,
+        )?;
+    }
+    let started = Instant::now();
+    poll(lab, "the mgr to be available", MGR_TIMEOUT, || {
+        let output = ceph(lab, &["mgr", "stat", "--format", "json"])?;
+        let stat: Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+        Ok((stat["available"] == true).then_some(()))
+    })?;
+    step(&format!(
+        "mgr available {:.1} s after start",
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(())
+}
+
+/// Points our module at the fake's socket, enables it, selects it as the orchestrator backend
+/// and waits until `ceph orch status` reports it available.
+pub(super) fn select_backend(lab: &Lab, socket: &Path) -> anyhow::Result<()> {
+    let socket = socket.to_string_lossy();
+    let started = Instant::now();
+    // Set before the module starts, so it never talks to the default socket.
+    poll(
+        lab,
+        "the socket option to be accepted",
+        STEP_TIMEOUT,
+        || {
+            ceph_ok(
+                lab,
+                &["config", "set", "mgr", "mgr/microceph/socket_path", &socket],
+            )
+        },
+    )?;
+    poll(
+        lab,
+        "`ceph mgr module enable microceph`",
+        STEP_TIMEOUT,
+        || ceph_ok(lab, &["mgr", "module", "enable", "microceph"]),
+    )?;
+    poll(
+        lab,
+        "`ceph mgr module ls` to list microceph as enabled",
+        STEP_TIMEOUT,
+        || {
+            let output = ceph(lab, &["mgr", "module", "ls", "--format", "json"])?;
+            let modules: Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+            let enabled = modules["enabled_modules"]
+                .as_array()
+                .is_some_and(|names| names.iter().any(|name| name == "microceph"));
+            Ok(enabled.then_some(()))
+        },
+    )?;
+    // The mgr re-executes itself now; the orchestrator accepts the backend once our module runs
+    // in the new process.
+    poll(
+        lab,
+        "`ceph orch set backend microceph`",
+        STEP_TIMEOUT,
+        || ceph_ok(lab, &["orch", "set", "backend", "microceph"]),
+    )?;
+    step(&format!(
+        "module enabled and selected as backend in {:.1} s",
+        started.elapsed().as_secs_f64()
+    ));
+    let started = Instant::now();
+    poll(
+        lab,
+        "`ceph orch status` to say `Available: Yes`",
+        STEP_TIMEOUT,
+        || {
+            let output = ceph(lab, &["orch", "status", "--format", "json"])?;
+            let status: Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+            if status["available"] == true && status["backend"] == "microceph" {
+                return Ok(Some(()));
+            }
+            Err(format!(
+                "orch status: {}{}",
+                String::from_utf8_lossy(&output.stdout).trim(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        },
+    )?;
+    step(&format!(
+        "orchestrator available {:.1} s later",
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(())
+}
+
+/// Runs the lab's `ceph` CLI with `args` and a time limit, without echoing it, and captures its
+/// output whatever its exit status.
+fn ceph(lab: &Lab, args: &[&str]) -> Result<Output, String> {
+    let mut command = Command::new("timeout");
+    command.args(["--kill-after=5", CLI_TIMEOUT_SECS]);
+    if let Some(root) = &lab.root {
+        command.arg("chroot").arg(root);
+    }
+    command
+        .arg("/usr/bin/ceph")
+        .arg("-c")
+        .arg(lab.path("ceph.conf"))
+        .args(["--connect-timeout", "10"])
+        .args(args);
+    command
+        .output()
+        .map_err(|error| format!("could not run ceph: {error}"))
+}
+
+/// Runs `ceph args` and counts success as done; a failure's message is kept for the report.
+fn ceph_ok(lab: &Lab, args: &[&str]) -> Result<Option<()>, String> {
+    let output = ceph(lab, args)?;
+    if output.status.success() {
+        return Ok(Some(()));
+    }
+    Err(format!(
+        "`ceph {}` failed ({}): {}",
+        args.join(" "),
+        output.status,
+        String::from_utf8_lossy(&output.stderr).trim()
+    ))
+}
+
+/// Retries `attempt` every half second until it gives `Some`, the time is up, or a daemon dies.
+/// `Err` carries what went wrong in the last attempt, for the failure message.
+fn poll<T>(
+    lab: &Lab,
+    what: &str,
+    timeout: Duration,
+    mut attempt: impl FnMut() -> Result<Option<T>, String>,
+) -> anyhow::Result<T> {
+    step(&format!("waiting for {what}"));
+    let deadline = Instant::now() + timeout;
+    let mut last = String::new();
+    loop {
+        match attempt() {
+            Ok(Some(value)) => return Ok(value),
+            Ok(None) => {}
+            Err(message) => last = message,
+        }
+        for (name, log) in [("ceph-mon", mon_log()), ("ceph-mgr", mgr_log())] {
+            if !processes::is_running(&lab.path("pids"), name) {
+                print_log_tail(lab, &log);
+                bail!(
+                    "{name} exited while waiting for {what}; see {}",
+                    lab.path("log").display()
+                );
+            }
+        }
+        if Instant::now() >= deadline {
+            print_log_tail(lab, &mgr_log());
+            bail!(
+                "gave up waiting for {what} after {} s{}",
+                timeout.as_secs(),
+                if last.is_empty() {
+                    String::new()
+                } else {
+                    format!("; last: {last}")
+                }
+            );
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// The daemons' own log files in the lab's `log/`.
+fn mon_log() -> String {
+    format!("mon.{MON_ID}.log")
+}
+
+fn mgr_log() -> String {
+    format!("mgr.{MGR_ID}.log")
+}
+
+/// Prints the last lines of one of the lab's logs, such as the mgr's, where module load errors
+/// are.
+fn print_log_tail(lab: &Lab, name: &str) {
+    let log = lab.path("log").join(name);
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let tail = &lines[lines.len().saturating_sub(40)..];
+    step(&format!("the last lines of {}:", log.display()));
+    let mut stderr = std::io::stderr().lock();
+    for line in tail {
+        let _ = std::io::Write::write_all(&mut stderr, format!("    {line}\n").as_bytes());
+    }
+}
+
+/// Runs `command`, echoed, and returns its output; fails if it fails.
+fn captured(command: &mut Command) -> anyhow::Result<Output> {
+    process::echo(command);
+    let output = command
+        .output()
+        .with_context(|| format!("could not run {}", command.get_program().display()))?;
+    if !output.status.success() {
+        bail!(
+            "{} failed: {}\n{}",
+            command.get_program().display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{parse_version, render_conf};
+    use crate::lab::LabRelease;
+
+    #[test]
+    fn the_version_and_its_major_come_from_ceph_version() {
+        assert_eq!(
+            parse_version("ceph version 18.2.7 (abc) reef (stable)\n"),
+            Some(("18.2.7".to_owned(), 18))
+        );
+        assert_eq!(parse_version("bash: ceph: not found"), None);
+    }
+
+    #[test]
+    fn the_configuration_keeps_everything_in_the_lab_and_on_loopback() {
+        let ports = LabRelease::named("tentacle").unwrap().ports();
+        let conf = render_conf(Path::new("/labs/t"), "1234", ports);
+        for line in [
+            "fsid = 1234",
+            "mon host = [v2:127.0.0.1:43000,v1:127.0.0.1:43001]",
+            "public addr = 127.0.0.1",
+            "ms bind ipv6 = false",
+            "ms bind port min = 43010",
+            "ms bind port max = 43099",
+            "keyring = /labs/t/keyring",
+            "admin socket = /labs/t/run/$name.asok",
+            "mgr initial modules = iostat",
+            "mgr module path = /labs/t/mgr-modules",
+        ] {
+            assert!(
+                conf.lines().any(|candidate| candidate == line),
+                "missing `{line}` in\n{conf}"
+            );
+        }
+        let mgr_section = conf.split("[mgr]").nth(1).unwrap();
+        assert!(mgr_section.contains("mgr module path"));
+    }
+}
