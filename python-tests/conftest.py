@@ -19,6 +19,7 @@ import pytest
 if TYPE_CHECKING:
     # These import Ceph's modules, which are importable only once `pytest_configure` ran.
     from mgr_harness.fake_mgr import FakeMgr
+    from mgr_harness.fake_microceph import FakeMicroCeph
     from mgr_harness.orch import OrchHarness
 
 HERE = Path(__file__).resolve().parent
@@ -111,3 +112,35 @@ def microceph_orch(mgr: FakeMgr, microceph_module_dir: Path) -> OrchHarness:
 
     orch.add_module_dir(microceph_module_dir, "microceph")
     return orch.make_orch(mgr, "microceph")
+
+
+@pytest.fixture(scope="session")
+def fake_microceph_bin() -> Path:
+    """The `fake-microceph` binary named by `FAKE_MICROCEPH_BIN`; errors (never skips) if unset."""
+    from mgr_harness import fake_microceph
+
+    return fake_microceph.binary_from_env()
+
+
+@pytest.fixture
+def fake_microceph(fake_microceph_bin: Path) -> Iterator[FakeMicroCeph]:
+    """A fresh `fake-microceph serve` of the generated three-member cluster, stopped afterwards.
+
+    `node1` owns the socket; `node1` to `node3` run mon, mgr and mds and have one OSD each.
+    """
+    from mgr_harness.fake_microceph import FakeMicroCeph
+
+    fake = FakeMicroCeph.start(fake_microceph_bin)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def microceph_on_fake(microceph_orch: OrchHarness, fake_microceph: FakeMicroCeph) -> OrchHarness:
+    """The real `microceph` module as the orchestrator backend, talking to `fake_microceph`.
+
+    The socket is set as an operator would: `ceph config set mgr mgr/microceph/socket_path ...`.
+    """
+    result = microceph_orch.mgr.config_set("microceph", "socket_path", fake_microceph.socket)
+    assert result.retval == 0, result
+    return microceph_orch

@@ -22,7 +22,9 @@ use anyhow::{Context, bail};
 use crate::flags::CephPythonFlags;
 use crate::process;
 
-pub(crate) use pytest::{check_python_style, run_pytest};
+pub(crate) use pytest::{
+    PytestEnv, PytestTotals, build_fake_microceph, check_python_style, run_pytest,
+};
 
 /// A Ceph release the project supports, and the Debian suite that ships it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +136,12 @@ pub(crate) fn run(flags: &CephPythonFlags) -> anyhow::Result<()> {
     drop(stdout);
     if flags.pytest {
         check_python_style()?;
-        let totals = run_pytest(flags.module_dir.as_deref(), &flags.pytest_args)?;
+        let fake_microceph = build_fake_microceph()?;
+        let env = PytestEnv {
+            module_dir: flags.module_dir.as_deref(),
+            fake_microceph: Some(&fake_microceph),
+        };
+        let totals = run_pytest(env, &flags.pytest_args)?;
         writeln!(
             std::io::stdout().lock(),
             "pytest: {} passed, {} failed",

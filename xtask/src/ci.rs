@@ -1,12 +1,15 @@
 //! `cargo xtask ci`: every check CI runs, in the order that fails fastest.
 //!
-//! It ends with one line totalling every test run, `N passed, N failed`, so a CI log states plainly how many tests ran.
+//! After the Rust checks and tests come the Python ones: the mgr module is assembled into `target/xtask/module/`, `fake-microceph` is built in release mode, `python-tests/` is checked with ruff, and pytest drives the real module through Ceph's orchestrator CLI on every supported release.
+//! It ends with one line totalling every test run, Rust and Python, `N passed, N failed`, so a CI log states plainly how many tests ran.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
 
 use anyhow::{Context, bail};
 
+use crate::ceph_python::{self, PytestEnv, PytestTotals};
+use crate::flags::ModuleFlags;
 use crate::process::{self, cargo};
 
 pub(crate) fn run() -> anyhow::Result<()> {
@@ -24,7 +27,25 @@ pub(crate) fn run() -> anyhow::Result<()> {
     ]))?;
     let mut totals = Totals::default();
     totals.add(&cargo_test()?);
+    totals.add(&python_tests()?.into());
     totals.report()
+}
+
+/// Builds the mgr module and `fake-microceph`, checks the Python style, and runs pytest on every release.
+fn python_tests() -> anyhow::Result<PytestTotals> {
+    let module_dir = process::target_dir().join("xtask").join("module");
+    crate::module::run(&ModuleFlags {
+        out: module_dir.clone(),
+    })?;
+    let fake_microceph = ceph_python::build_fake_microceph()?;
+    ceph_python::check_python_style()?;
+    ceph_python::run_pytest(
+        PytestEnv {
+            module_dir: Some(&module_dir),
+            fake_microceph: Some(&fake_microceph),
+        },
+        &[],
+    )
 }
 
 /// Runs `cargo test` on the whole workspace, echoing its output, and totals its `test result:` lines.
@@ -97,9 +118,19 @@ impl Totals {
     }
 }
 
+impl From<PytestTotals> for Totals {
+    fn from(pytest: PytestTotals) -> Self {
+        Totals {
+            passed: pytest.passed,
+            failed: pytest.failed,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Totals;
+    use crate::ceph_python::PytestTotals;
 
     fn check(lines: &[&str], expected: &Totals) {
         let mut totals = Totals::default();
@@ -124,5 +155,27 @@ mod tests {
             },
         );
         check(&["no tests here"], &Totals::default());
+    }
+
+    #[test]
+    fn pytest_counts_join_the_totals() {
+        let mut totals = Totals {
+            passed: 40,
+            failed: 1,
+        };
+        totals.add(
+            &PytestTotals {
+                passed: 405,
+                failed: 2,
+            }
+            .into(),
+        );
+        assert_eq!(
+            totals,
+            Totals {
+                passed: 445,
+                failed: 3
+            }
+        );
     }
 }

@@ -60,7 +60,7 @@ pub fn apply(
         attempted += 1;
         let outcome = match parse_spec(value) {
             Ok(parsed) => apply_one(config, &parsed, &mut stored, &mut snapshot, options),
-            Err(error) => SpecOutcome::failed(error),
+            Err(error) => SpecOutcome::failed(named(error, value, attempted - 1)),
         };
         store.extend(outcome.store);
         if let Some(result) = outcome.result {
@@ -144,6 +144,17 @@ fn spec_label(value: &Value, spec_idx: usize) -> String {
     }
 }
 
+/// A spec that does not read, named like every other failure (`nfs.east: spec field 'port' must be ...`), so the operator can tell which of several specs it was.
+/// Only invalid input is named: a refusal, such as that of a `host` spec, names its subject already.
+fn named(error: BindingError, value: &Value, spec_idx: usize) -> BindingError {
+    match error {
+        BindingError::InvalidInput(message) => {
+            BindingError::InvalidInput(format!("{}: {message}", spec_label(value, spec_idx)))
+        }
+        other => other,
+    }
+}
+
 /// The items of Ceph's `SERVICESPEC PREVIEW` table: `{service_type, service_name, add, remove}` per spec, plus `{warning}` and `{error}` items.
 pub fn preview(
     config: &Config,
@@ -157,11 +168,11 @@ pub fn preview(
         .collect();
     let mut state = cache::snapshot(config, false)?.observation.state.clone();
     let mut items = Vec::new();
-    for value in &specs {
+    for (spec_idx, value) in specs.iter().enumerate() {
         let parsed = match parse_spec(value) {
             Ok(parsed) => parsed,
             Err(error) => {
-                items.push(json!({"error": error.to_string()}));
+                items.push(json!({"error": named(error, value, spec_idx).to_string()}));
                 continue;
             }
         };

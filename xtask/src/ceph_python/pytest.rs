@@ -1,18 +1,19 @@
 //! Running the pytest harness of `python-tests/` once per Ceph release, and its style checks.
 //!
-//! Each run gets `CEPH_RELEASE` and `CEPH_PYTHON_ROOT` for its release, and
-//! `MICROCEPH_MODULE_DIR` when a directory with the real `microceph` module is given. A release
+//! Each run gets `CEPH_RELEASE` and `CEPH_PYTHON_ROOT` for its release, `MICROCEPH_MODULE_DIR`
+//! when a directory with the real `microceph` module is given, and `FAKE_MICROCEPH_BIN` when a
+//! `fake-microceph` binary is given; neither is inherited from the caller's environment. A release
 //! whose run fails, or collects no test at all (pytest's exit status 5), fails the whole call,
 //! after every release has run.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
 
 use super::{ensure_all, venv};
-use crate::process;
+use crate::process::{self, cargo};
 
 /// Test counts summed over the runs of every release.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -22,23 +23,27 @@ pub(crate) struct PytestTotals {
     pub(crate) failed: u64,
 }
 
+/// What the suite is given besides Ceph's Python: the real module and the MicroCeph test double.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PytestEnv<'a> {
+    /// The directory holding the `microceph/` package, passed on as `MICROCEPH_MODULE_DIR`.
+    pub(crate) module_dir: Option<&'a Path>,
+    /// The `fake-microceph` binary, passed on as `FAKE_MICROCEPH_BIN`.
+    pub(crate) fake_microceph: Option<&'a Path>,
+}
+
 /// Runs the suite against every release, in order, and totals the results.
 ///
-/// `module_dir` is the directory holding the `microceph/` package, passed on as
-/// `MICROCEPH_MODULE_DIR`; `extra_args` go to pytest.
+/// `env` says where the module and the fake are; `extra_args` go to pytest.
 pub(crate) fn run_pytest(
-    module_dir: Option<&Path>,
+    env: PytestEnv<'_>,
     extra_args: &[String],
 ) -> anyhow::Result<PytestTotals> {
     let releases = ensure_all()?;
     let python = venv::ensure()?.join("bin").join("python");
     process::run(Command::new(&python).arg("--version"))?;
-    let module_dir = module_dir
-        .map(|dir| {
-            dir.canonicalize()
-                .with_context(|| format!("the module directory {} is missing", dir.display()))
-        })
-        .transpose()?;
+    let module_dir = existing(env.module_dir, "the module directory")?;
+    let fake_microceph = existing(env.fake_microceph, "the fake-microceph binary")?;
     let mut totals = PytestTotals::default();
     let mut failures = Vec::new();
     for release in &releases {
@@ -52,9 +57,13 @@ pub(crate) fn run_pytest(
             .env("PYTHONDONTWRITEBYTECODE", "1")
             // Ceph's `handle_orch_error` re-raises instead of reporting when UNITTEST is set.
             .env_remove("UNITTEST")
-            .env_remove("MICROCEPH_MODULE_DIR");
+            .env_remove("MICROCEPH_MODULE_DIR")
+            .env_remove("FAKE_MICROCEPH_BIN");
         if let Some(dir) = &module_dir {
             command.env("MICROCEPH_MODULE_DIR", dir);
+        }
+        if let Some(binary) = &fake_microceph {
+            command.env("FAKE_MICROCEPH_BIN", binary);
         }
         writeln!(
             std::io::stdout().lock(),
@@ -79,6 +88,36 @@ pub(crate) fn run_pytest(
         bail!("the Python tests failed: {}", failures.join("; "));
     }
     Ok(totals)
+}
+
+/// `path` made absolute, since pytest runs in `python-tests/`; `what` names it when it is missing.
+fn existing(path: Option<&Path>, what: &str) -> anyhow::Result<Option<PathBuf>> {
+    path.map(|path| {
+        path.canonicalize()
+            .with_context(|| format!("{what} {} is missing", path.display()))
+    })
+    .transpose()
+}
+
+/// Builds the `fake-microceph` binary in release mode and returns its path.
+pub(crate) fn build_fake_microceph() -> anyhow::Result<PathBuf> {
+    process::run(cargo().args([
+        "build",
+        "--release",
+        "--locked",
+        "-p",
+        "fake-microceph",
+        "--bin",
+        "fake-microceph",
+    ]))?;
+    let binary = process::target_dir().join("release").join("fake-microceph");
+    if !binary.is_file() {
+        bail!(
+            "cargo built fake-microceph but {} is missing",
+            binary.display()
+        );
+    }
+    Ok(binary)
 }
 
 /// `ruff check` and `ruff format --check` over `python-tests/`, with the venv's ruff.

@@ -177,6 +177,58 @@ fn continue_on_error_tries_every_spec_and_reports_them_together() {
 }
 
 #[test]
+fn a_spec_that_does_not_read_is_named_in_the_failure_and_the_preview() {
+    let fake = Fake::start();
+    let bad_port = json!({
+        "service_type": "nfs",
+        "service_id": "east",
+        "service_name": "nfs.east",
+        "placement": {"hosts": ["node1"]},
+        "spec": {"port": 99999},
+    });
+    let specs = json!([
+        {"service_type": "rbd-mirror", "placement": {"hosts": ["node3"]}},
+        bad_port,
+        42,
+    ]);
+    let outcome = apply_specs(&fake, &specs, &json!([]), ApplyOptions::default());
+    assert_eq!(
+        outcome["failure"],
+        json!({
+            "message": "nfs.east: spec field 'port' must be a port number from 0 to 65535, got 99999\n\
+                applied before this failure:\n\
+                rbd-mirror: enabled rbd-mirror on node3\n\
+                not attempted: spec 3",
+            "errno": 22,
+            "validation": true,
+        })
+    );
+    let options = ApplyOptions {
+        no_overwrite: false,
+        continue_on_error: true,
+    };
+    let all = apply_specs(&fake, &specs, &json!([]), options);
+    assert_eq!(
+        all["failure"]["message"],
+        json!(
+            "2 of 3 specs failed:\n\
+            rbd-mirror: nothing to do (already on node3)\n\
+            nfs.east: spec field 'port' must be a port number from 0 to 65535, got 99999\n\
+            spec 3: a service spec must be a JSON object, got a number"
+        )
+    );
+    let items = json(&preview(&fake.config(), &specs.to_string(), "[]").unwrap());
+    assert_eq!(
+        items,
+        json!([
+            {"service_type": "rbd-mirror", "service_name": "rbd-mirror", "add": [], "remove": []},
+            {"error": "nfs.east: spec field 'port' must be a port number from 0 to 65535, got 99999"},
+            {"error": "spec 3: a service spec must be a JSON object, got a number"},
+        ])
+    );
+}
+
+#[test]
 fn remove_disables_everywhere_and_forgets_the_spec() {
     let fake = Fake::start();
     let spec = rgw(&json!({"count": 2}));
