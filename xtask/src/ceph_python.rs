@@ -260,18 +260,7 @@ fn remove_dir_if_present(dir: &Path) -> anyhow::Result<()> {
 
 /// Runs `command`, echoing it first, and returns its standard output; fails if it fails.
 fn output(command: &mut Command) -> anyhow::Result<String> {
-    process::echo(command);
-    let output = command
-        .output()
-        .with_context(|| format!("could not start {}", command.get_program().display()))?;
-    if !output.status.success() {
-        bail!(
-            "{} failed: {}\n{}",
-            command.get_program().display(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+    let output = process::captured(command)?;
     String::from_utf8(output.stdout).context("the command printed something other than UTF-8")
 }
 

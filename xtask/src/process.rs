@@ -1,7 +1,7 @@
 //! Running child processes with their command line echoed, so a CI log shows what ran.
 
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Output};
 
 use anyhow::{Context, bail};
 
@@ -15,6 +15,23 @@ pub(crate) fn run(command: &mut Command) -> anyhow::Result<()> {
         bail!("`{}` failed: {status}", describe(command));
     }
     Ok(())
+}
+
+/// Runs `command` to completion, echoing it first, and returns its output; fails with its standard error if it fails.
+pub(crate) fn captured(command: &mut Command) -> anyhow::Result<Output> {
+    echo(command);
+    let output = command
+        .output()
+        .with_context(|| format!("could not start `{}`", describe(command)))?;
+    if !output.status.success() {
+        bail!(
+            "`{}` failed: {}\n{}",
+            describe(command),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(output)
 }
 
 /// A `cargo` command run from the workspace root.

@@ -54,7 +54,7 @@ const STEP_TIMEOUT: Duration = Duration::from_mins(1);
 
 /// The release's Ceph version, such as `18.2.7`, after checking its major version.
 pub(super) fn ceph_version(lab: &Lab) -> anyhow::Result<String> {
-    let output = captured(lab.command("/usr/bin/ceph").arg("--version"))?;
+    let output = process::captured(lab.command("/usr/bin/ceph").arg("--version"))?;
     let text = String::from_utf8_lossy(&output.stdout);
     let (version, major) =
         parse_version(&text).with_context(|| format!("unexpected `ceph --version`: {text}"))?;
@@ -376,23 +376,6 @@ fn print_log_tail(lab: &Lab, name: &str) {
     for line in tail {
         let _ = std::io::Write::write_all(&mut stderr, format!("    {line}\n").as_bytes());
     }
-}
-
-/// Runs `command`, echoed, and returns its output; fails if it fails.
-fn captured(command: &mut Command) -> anyhow::Result<Output> {
-    process::echo(command);
-    let output = command
-        .output()
-        .with_context(|| format!("could not run {}", command.get_program().display()))?;
-    if !output.status.success() {
-        bail!(
-            "{} failed: {}\n{}",
-            command.get_program().display(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(output)
 }
 
 #[cfg(test)]
