@@ -129,12 +129,7 @@ pub fn probe(config: &Config, timeout: Duration) -> Result<(bool, String), Bindi
 /// Observes the cluster now for the cache: `{"observed_at": secs, "members": n, "problems": [str]}`.
 pub fn refresh(config: &Config) -> Result<String, BindingError> {
     let snapshot = cache::observe_now(config)?;
-    let problems: Vec<String> = snapshot
-        .observation
-        .problems
-        .iter()
-        .map(|problem| error_text(problem))
-        .collect();
+    let problems = snapshot.problem_texts();
     Ok(json!({
         "observed_at": snapshot.observed_at_secs(),
         "members": snapshot.observation.state.members.len(),

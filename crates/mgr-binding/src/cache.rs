@@ -29,6 +29,15 @@ pub(crate) struct Snapshot {
 
 impl Snapshot {
     /// When the observation was made, in seconds since the Unix epoch.
+    /// What could not be observed, one operator-readable line each.
+    pub(crate) fn problem_texts(&self) -> Vec<String> {
+        self.observation
+            .problems
+            .iter()
+            .map(|problem| crate::error::error_text(problem))
+            .collect()
+    }
+
     pub(crate) fn observed_at_secs(&self) -> f64 {
         self.observed_at
             .duration_since(UNIX_EPOCH)

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::cache::{Snapshot, snapshot};
 use crate::config::Config;
-use crate::error::{BindingError, error_text};
+use crate::error::BindingError;
 use crate::spec_json::{ParsedSpec, stored_specs};
 
 /// Ceph's `DaemonDescriptionStatus` values.
@@ -146,12 +146,7 @@ pub fn inventory(
 
 /// The listing envelope: when the data was observed, what could not be, and the items.
 fn envelope(snapshot: &Snapshot, items: &[Value]) -> String {
-    let problems: Vec<String> = snapshot
-        .observation
-        .problems
-        .iter()
-        .map(|problem| error_text(problem))
-        .collect();
+    let problems = snapshot.problem_texts();
     json!({
         "observed_at": snapshot.observed_at_secs(),
         "problems": problems,
