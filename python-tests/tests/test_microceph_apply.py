@@ -499,7 +499,7 @@ def test_dry_run_shows_the_warnings_of_the_plan(
     assert (retval, stderr) == (0, "")
     assert stdout.startswith(
         "\nrgw.web: the port or SSL settings of rgw.web changed, but MicroCeph cannot reconfigure "
-        "a running RGW: the daemons on node1, node2 keep their current settings; remove and "
+        "a running RGW: the daemons on node1 keep their current settings; remove and "
         "re-apply rgw.web to change them\n\n\n"
         "####################\nSERVICESPEC PREVIEWS\n"
     )

@@ -99,6 +99,9 @@ pub(crate) struct SpecContext<'a> {
     pub(crate) stored: &'a [ServiceSpec],
     /// The observed state.
     pub(crate) index: &'a Index<'a>,
+    /// The members the service runs on once the plan is carried out; warnings about running
+    /// daemons name only these, not those the plan disables.
+    pub(crate) desired: &'a BTreeSet<String>,
 }
 
 /// Runs `$body` with `$kind` bound to the kind type of `$service_type`: the one closed mapping from types to kinds.

@@ -108,7 +108,11 @@ impl ServiceKind for Nfs {
             })
             .collect();
         let wanted = bind_text(bind_address, *bind_port);
-        for (member, bound) in &running {
+        // Only the servers the plan keeps matter here; those it disables go away anyway.
+        let kept = running
+            .iter()
+            .filter(|(member, _)| context.desired.contains(*member));
+        for (member, bound) in kept {
             if *bound != wanted {
                 findings.push(Finding::warning(format!(
                     "{this} on {member} binds {bound}, not {wanted} as the spec asks; MicroCeph cannot rebind a running NFS server: remove and re-apply {this} to change it"

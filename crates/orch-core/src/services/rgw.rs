@@ -3,6 +3,8 @@
 //! The enable payload carries the plain port, or the SSL port with the certificate chain and private key split out of Ceph's combined PEM and base64-encoded.
 //! Realms, zone groups and zones are refused: MicroCeph runs a single-site RGW.
 
+use std::collections::BTreeSet;
+
 use super::{ADOPTED_SERVICE_ID, ServiceKind, SpecContext, member_list};
 use crate::pem::{base64, split_pem};
 use crate::plan::{EnablePayload, Finding};
@@ -94,7 +96,12 @@ impl ServiceKind for Rgw {
                 )));
             }
         }
-        let running = context.index.running(ServiceType::Rgw);
+        let running: BTreeSet<String> = context
+            .index
+            .running(ServiceType::Rgw)
+            .intersection(context.desired)
+            .cloned()
+            .collect();
         if running.is_empty() {
             return;
         }

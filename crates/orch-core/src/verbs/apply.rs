@@ -55,14 +55,9 @@ pub fn plan_apply(
     }
     let index = Index::new(observed);
     let payload = services::enable_payload(service_type, spec, service_id, &mut findings);
-    let context = SpecContext {
-        spec,
-        service_name: &service_name,
-        payload: &payload,
-        stored: stored_specs,
-        index: &index,
-    };
-    services::check_stored(service_type, &context, &mut findings);
+    // The checks against stored specs and running daemons come next in the findings, but they
+    // run once the placement is settled, so their warnings name only the members it keeps.
+    let stored_findings_at = findings.len();
 
     let existing = services::running(service_type, &index, service_id);
     let conflicts = services::conflicts(service_type, &index, service_id);
@@ -87,10 +82,21 @@ pub fn plan_apply(
         },
     );
     findings.extend(settled.findings);
+    let desired = settled.members;
+    let context = SpecContext {
+        spec,
+        service_name: &service_name,
+        payload: &payload,
+        stored: stored_specs,
+        index: &index,
+        desired: &desired,
+    };
+    let mut stored_findings = Vec::new();
+    services::check_stored(service_type, &context, &mut stored_findings);
+    findings.splice(stored_findings_at..stored_findings_at, stored_findings);
     if findings.iter().any(Finding::is_error) {
         return Plan::refused(findings);
     }
-    let desired = settled.members;
     services::placement_warnings(service_type, &desired, &mut findings);
     check_floor(&index, service_type, &existing, &desired, &mut findings);
 

@@ -371,6 +371,20 @@ fn rgw_exclusivity_and_payloads() {
             rgw("b", PlacementSpec::hosts(["node1", "node2"]), |_| {}),
             Some(Vec::new()),
         ),
+        // Warnings about running daemons name only those the plan keeps, not those it disables.
+        on(
+            "rgw_port_change_warns_only_where_it_keeps_running",
+            shapes::five(),
+            rgw("a", PlacementSpec::hosts(["node1"]), |spec| {
+                spec.rgw.frontend_port = Some(9090);
+            }),
+        ),
+        with_stored(
+            "rgw_adopts_only_the_daemons_it_keeps",
+            shapes::five(),
+            rgw("b", PlacementSpec::hosts(["node1", "node3"]), |_| {}),
+            Some(Vec::new()),
+        ),
         on(
             "rgw_port_zero",
             shapes::bare(),
@@ -444,6 +458,13 @@ fn nfs_clusters_and_payloads() {
             "nfs_rebind_warns",
             shapes::five(),
             nfs("alpha", PlacementSpec::hosts(["node3", "node4"]), |spec| {
+                spec.nfs.port = Some(3049);
+            }),
+        ),
+        on(
+            "nfs_rebind_warns_only_where_it_keeps_running",
+            shapes::five(),
+            nfs("alpha", PlacementSpec::hosts(["node3"]), |spec| {
                 spec.nfs.port = Some(3049);
             }),
         ),
