@@ -1,124 +1,139 @@
-//! `cargo xtask demo`: start `fake-microceph` on a fresh unix socket and tour its API through `microceph-client`.
+//! `cargo xtask demo [--ceph RELEASE]`: a real ceph-mon and ceph-mgr running our module, and a
+//! short tour of real `ceph orch` commands with their output.
 //!
-//! The tour itself is the `tour` example of `microceph-client`; this module only builds the pieces,
-//! owns the fake's process and stops it with SIGTERM, so nothing outlives the command.
+//! It brings up the lab of RELEASE (tentacle by default, the newest release MicroCeph ships) in
+//! the cache's `labs/RELEASE`, exactly as `cargo xtask lab up --ceph RELEASE` does, unless that
+//! lab is up already, in which case it tours the running one. The tour applies an RGW service and
+//! removes it again, so it leaves the cluster as it found it. The lab keeps running afterwards;
+//! the last line says how to run more commands and how to stop it.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::io::Write;
+use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
-use crate::flags::DemoFlags;
-use crate::process::{self, cargo};
+use crate::flags::{DemoFlags, LabFlags};
+use crate::lab::{self, LabFiles};
+
+/// How long one command of the tour may take.
+const COMMAND_TIMEOUT: Duration = Duration::from_mins(1);
+
+/// The tour: what each command shows, and the command's arguments after `ceph`.
+const TOUR: [(&str, &[&str]); 8] = [
+    (
+        "Our module is Ceph's orchestrator backend, and MicroCeph answers on its socket:",
+        &["orch", "status"],
+    ),
+    (
+        "MicroCeph's cluster members are Ceph's hosts:",
+        &["orch", "host", "ls"],
+    ),
+    (
+        "Place an RGW service on two hosts; the module enables rgw there through MicroCeph:",
+        &["orch", "apply", "rgw", "demo", "--placement=node2 node3"],
+    ),
+    ("Services, with the spec just applied:", &["orch", "ls"]),
+    ("Its daemons:", &["orch", "ps", "--daemon_type", "rgw"]),
+    (
+        "The disks MicroCeph sees, and which of them an OSD could use:",
+        &["orch", "device", "ls"],
+    ),
+    (
+        "What shrinking it to one host would do, without doing it:",
+        &[
+            "orch",
+            "apply",
+            "rgw",
+            "demo",
+            "--placement=node2",
+            "--dry-run",
+        ],
+    ),
+    ("Remove the service again:", &["orch", "rm", "rgw.demo"]),
+];
 
 pub(crate) fn run(flags: &DemoFlags) -> anyhow::Result<()> {
-    process::run(cargo().args([
-        "build",
-        "--quiet",
-        "--package",
-        "fake-microceph",
-        "--bin",
-        "fake-microceph",
-        "--package",
-        "microceph-client",
-        "--example",
-        "tour",
-    ]))?;
-    let target_dir = process::target_dir().join("debug");
-    let work_dir = std::env::temp_dir().join(format!("microceph-orch-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&work_dir)
-        .with_context(|| format!("could not create {}", work_dir.display()))?;
-    let socket = work_dir.join("control.socket");
-
-    let mut fake = FakeProcess::start(&target_dir.join("fake-microceph"), &socket, flags.members)?;
-    let tour = process::run(
-        Command::new(target_dir.join("examples").join("tour"))
-            .arg("--socket")
-            .arg(&socket),
-    );
-    let stopped = fake.stop();
-    // The directory only ever held the socket, which the fake removes on SIGTERM.
-    let _ = std::fs::remove_dir(&work_dir);
-    tour.and(stopped)
+    let release = flags.release.as_str();
+    let dir = lab::default_dir(release)?;
+    let files = LabFiles::in_dir(&dir);
+    if lab::is_up(&dir) {
+        writeln!(
+            std::io::stdout().lock(),
+            "The {release} lab in {} is up already; touring it.",
+            dir.display()
+        )?;
+    } else {
+        lab::run(&LabFlags::Up {
+            release: release.to_owned(),
+            members: 3,
+            dir: None,
+        })?;
+    }
+    let mut failed = 0;
+    for (caption, args) in TOUR {
+        let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+        let output = crate::e2e::run_ceph(&files.ceph, &args, COMMAND_TIMEOUT)?;
+        if output.status_line.is_some() || output.timed_out {
+            failed += 1;
+        }
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "\n# {caption}\n$ ceph {}", display(&args))?;
+        for line in output.combined().lines() {
+            writeln!(stdout, "{}", line.trim_end())?;
+        }
+        if output.timed_out {
+            writeln!(stdout, "(killed after {} s)", COMMAND_TIMEOUT.as_secs())?;
+        }
+    }
+    writeln!(
+        std::io::stdout().lock(),
+        "\nThe lab keeps running: run more with `{} orch ...` (or `. {}` and `$LAB_CEPH orch \
+         ...`); stop it with `cargo xtask lab down --ceph {release}`.",
+        files.ceph.display(),
+        files.env.display(),
+    )?;
+    if failed > 0 {
+        bail!("{failed} command(s) of the tour failed; the lab is still up");
+    }
+    Ok(())
 }
 
-/// A running `fake-microceph serve`, stopped by SIGTERM on drop at the latest.
-struct FakeProcess {
-    child: Child,
-    socket: PathBuf,
+/// Arguments as a shell would take them back: those with spaces in double quotes after the `=`.
+fn display(args: &[String]) -> String {
+    args.iter()
+        .map(|arg| match arg.split_once('=') {
+            Some((flag, value)) if value.contains(' ') => format!("{flag}=\"{value}\""),
+            _ if arg.contains(' ') => format!("\"{arg}\""),
+            _ => arg.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-impl FakeProcess {
-    fn start(binary: &Path, socket: &Path, members: u32) -> anyhow::Result<Self> {
-        let mut command = Command::new(binary);
-        command
-            .arg("serve")
-            .arg("--socket")
-            .arg(socket)
-            .arg("--members")
-            .arg(members.to_string());
-        process::echo(&command);
-        let child = command
-            .spawn()
-            .with_context(|| format!("could not start {}", binary.display()))?;
-        let mut fake = Self {
-            child,
-            socket: socket.to_path_buf(),
-        };
-        fake.wait_for_socket()?;
-        Ok(fake)
+#[cfg(test)]
+mod tests {
+    use super::{TOUR, display};
+
+    #[test]
+    fn arguments_display_as_they_would_be_typed() {
+        let args: Vec<String> = ["orch", "apply", "rgw", "demo", "--placement=node2 node3"]
+            .iter()
+            .map(|arg| (*arg).to_owned())
+            .collect();
+        assert_eq!(
+            display(&args),
+            "orch apply rgw demo --placement=\"node2 node3\""
+        );
     }
 
-    fn wait_for_socket(&mut self) -> anyhow::Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if std::os::unix::net::UnixStream::connect(&self.socket).is_ok() {
-                return Ok(());
-            }
-            if let Some(status) = self.child.try_wait()? {
-                bail!("fake-microceph exited before serving: {status}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        bail!(
-            "fake-microceph did not serve {} within 10 s",
-            self.socket.display()
-        )
-    }
-
-    fn stop(&mut self) -> anyhow::Result<()> {
-        if self.child.try_wait()?.is_some() {
-            bail!("fake-microceph exited before the end of the demo");
-        }
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .context("could not run `kill`")?;
-        if !status.success() {
-            bail!("`kill -TERM {}` failed: {status}", self.child.id());
-        }
-        let exit = self.child.wait()?;
-        if !exit.success() {
-            bail!("fake-microceph exited with {exit} after SIGTERM");
-        }
-        if self.socket.exists() {
-            bail!(
-                "fake-microceph left its socket {} behind",
-                self.socket.display()
-            );
-        }
-        Ok(())
-    }
-}
-
-impl Drop for FakeProcess {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = Command::new("kill")
-                .args(["-TERM", &self.child.id().to_string()])
-                .status();
-            let _ = self.child.wait();
-        }
+    #[test]
+    fn the_tour_removes_what_it_applies() {
+        let applied = TOUR
+            .iter()
+            .any(|(_, args)| args.starts_with(&["orch", "apply", "rgw", "demo"]));
+        let removed = TOUR
+            .last()
+            .is_some_and(|(_, args)| *args == ["orch", "rm", "rgw.demo"]);
+        assert!(applied && removed);
     }
 }

@@ -24,6 +24,7 @@ mod module_dir;
 mod mounts;
 mod packages;
 mod processes;
+mod type_versions;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ const MARKER: &str = ".microceph-orch-lab";
 
 /// The entries `up` creates in a lab directory, removed again before a new cluster is made.
 /// `module/` is left alone: `cargo xtask module` replaces its content atomically.
-const LAB_ENTRIES: [&str; 15] = [
+const LAB_ENTRIES: [&str; 16] = [
     "ceph.conf",
     "keyring",
     "monmap",
@@ -56,6 +57,7 @@ const LAB_ENTRIES: [&str; 15] = [
     "pids",
     "mounts",
     "control.socket",
+    type_versions::DIR,
 ];
 
 /// A supported release as the lab runs it.
@@ -66,24 +68,32 @@ struct LabRelease {
     major: u32,
     /// The first of the loopback ports this release's lab uses; see `Ports`.
     port_base: u16,
+    /// Whether its mgr runs every module in a sub-interpreter of its own (before squid); see
+    /// `type_versions.rs`.
+    modules_in_subinterpreters: bool,
 }
 
 /// Every release the lab runs; each has its own ports, so all of them can run at once.
+/// The ports sit below Linux's ephemeral range (32768 and up by default): a port in that range can be
+/// held by any client connection, such as one lab's `ceph` CLI talking to another lab's mon.
 const LAB_RELEASES: [LabRelease; 3] = [
     LabRelease {
         release: RELEASES[0],
         major: 16,
-        port_base: 41_000,
+        port_base: 21_000,
+        modules_in_subinterpreters: true,
     },
     LabRelease {
         release: RELEASES[1],
         major: 18,
-        port_base: 42_000,
+        port_base: 22_000,
+        modules_in_subinterpreters: true,
     },
     LabRelease {
         release: RELEASES[2],
         major: 20,
-        port_base: 43_000,
+        port_base: 23_000,
+        modules_in_subinterpreters: false,
     },
 ];
 
@@ -136,7 +146,11 @@ impl Lab {
 
     /// Where the release's in-tree mgr modules are, as seen from the host.
     fn system_modules(&self) -> PathBuf {
-        let inside = Path::new(module_dir::SYSTEM_MODULES);
+        self.host_path(Path::new(module_dir::SYSTEM_MODULES))
+    }
+
+    /// An absolute path where this lab's Ceph is installed, as seen from the host.
+    fn host_path(&self, inside: &Path) -> PathBuf {
         match &self.root {
             None => inside.to_path_buf(),
             Some(root) => root.join(inside.strip_prefix("/").unwrap_or(inside)),
@@ -169,6 +183,41 @@ pub(crate) fn run(flags: &LabFlags) -> anyhow::Result<()> {
             down(&dir)
         }
     }
+}
+
+/// The files of a lab that other commands use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LabFiles {
+    /// The lab's `ceph` wrapper, which runs the release's CLI with the lab's configuration.
+    pub(crate) ceph: PathBuf,
+    /// `env`, the lab's shell assignments.
+    pub(crate) env: PathBuf,
+    /// The fake's socket, which also serves its control API.
+    pub(crate) socket: PathBuf,
+    /// The cluster description the fake started with, whose local member is named after the host.
+    pub(crate) cluster: PathBuf,
+}
+
+impl LabFiles {
+    pub(crate) fn in_dir(dir: &Path) -> Self {
+        LabFiles {
+            ceph: dir.join("ceph"),
+            env: dir.join("env"),
+            socket: dir.join("control.socket"),
+            cluster: dir.join("cluster.json"),
+        }
+    }
+}
+
+/// The directory `lab up --ceph RELEASE` uses when given no `--dir`.
+pub(crate) fn default_dir(release: &str) -> anyhow::Result<PathBuf> {
+    let release = LabRelease::named(release).context("unknown release")?;
+    lab_dir(None, release)
+}
+
+/// Whether every process of the lab in `dir` runs.
+pub(crate) fn is_up(dir: &Path) -> bool {
+    processes::running(&dir.join("pids")).len() == processes::STOP_ORDER.len()
 }
 
 /// The lab directory: `--dir` made absolute, or `labs/<release>` in the cache.
@@ -276,8 +325,14 @@ fn bring_up(lab: &Lab, fake_binary: &Path, members: u32, version: &str) -> anyho
     for note in notes {
         step(&note);
     }
+    let python_path = if type_versions::needed(lab)? {
+        step("gave each mgr sub-interpreter its own type version tags (lab-only workaround)");
+        Some(type_versions::write(lab)?)
+    } else {
+        None
+    };
     files::write(lab, version, &socket, &host, members)?;
-    cluster::start(lab)?;
+    cluster::start(lab, python_path.as_deref())?;
     cluster::select_backend(lab, &socket)
 }
 
@@ -415,12 +470,19 @@ mod tests {
         assert_eq!(
             LabRelease::named("reef").map(LabRelease::ports),
             Some(Ports {
-                mon_v2: 42_000,
-                mon_v1: 42_001,
-                bind_min: 42_010,
-                bind_max: 42_099,
+                mon_v2: 22_000,
+                mon_v1: 22_001,
+                bind_min: 22_010,
+                bind_max: 22_099,
             })
         );
+        for lab in LAB_RELEASES {
+            assert!(
+                lab.ports().bind_max < 32_768,
+                "{} uses ports in Linux's ephemeral range",
+                lab.release.name
+            );
+        }
         for (index, lab) in LAB_RELEASES.iter().enumerate() {
             for other in &LAB_RELEASES[index + 1..] {
                 let (a, b) = (lab.ports(), other.ports());

@@ -177,18 +177,24 @@ pub(super) fn bootstrap(lab: &Lab) -> anyhow::Result<()> {
     )
 }
 
-/// Starts the mon and the mgr and waits until the mgr is available.
-pub(super) fn start(lab: &Lab) -> anyhow::Result<()> {
+/// Starts the mon and the mgr and waits until the mgr is available. `python_path`, when given, is
+/// put on the mgr's `PYTHONPATH` (see `type_versions.rs`).
+pub(super) fn start(lab: &Lab, python_path: Option<&Path>) -> anyhow::Result<()> {
     let conf = lab.path("ceph.conf");
     let pids = lab.path("pids");
     let log = lab.path("log");
     // Daemons are started by absolute path, which the mgr also re-executes when `/proc` is
     // missing.
     for (name, id) in [("ceph-mon", MON_ID), ("ceph-mgr", MGR_ID)] {
+        let mut command = lab.command(&format!("/usr/bin/{name}"));
+        command.args(["-f", "-i", id, "-c"]).arg(&conf);
+        if let Some(path) = python_path
+            && name == "ceph-mgr"
+        {
+            command.env("PYTHONPATH", path);
+        }
         processes::spawn(
-            lab.command(&format!("/usr/bin/{name}"))
-                .args(["-f", "-i", id, "-c"])
-                .arg(&conf),
+            &mut command,
             name,
             &log.join(format!("{name}.stdout")),
             &pids,
@@ -400,11 +406,11 @@ mod tests {
         let conf = render_conf(Path::new("/labs/t"), "1234", ports);
         for line in [
             "fsid = 1234",
-            "mon host = [v2:127.0.0.1:43000,v1:127.0.0.1:43001]",
+            "mon host = [v2:127.0.0.1:23000,v1:127.0.0.1:23001]",
             "public addr = 127.0.0.1",
             "ms bind ipv6 = false",
-            "ms bind port min = 43010",
-            "ms bind port max = 43099",
+            "ms bind port min = 23010",
+            "ms bind port max = 23099",
             "keyring = /labs/t/keyring",
             "admin socket = /labs/t/run/$name.asok",
             "mgr initial modules = iostat",

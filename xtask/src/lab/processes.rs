@@ -18,14 +18,15 @@ use crate::process;
 
 /// The order in which `stop_all` stops the lab's processes: clients of the mon first, the fake
 /// last, as the mgr talks to both.
-const STOP_ORDER: [&str; 3] = ["ceph-mgr", "ceph-mon", "fake-microceph"];
+pub(super) const STOP_ORDER: [&str; 3] = ["ceph-mgr", "ceph-mon", "fake-microceph"];
 
 /// How long a process gets to exit after SIGTERM, and after SIGKILL.
 const TERM_GRACE: Duration = Duration::from_secs(10);
 const KILL_GRACE: Duration = Duration::from_secs(5);
 
 /// Starts `command` in its own process group, with no input and its output appended to `log`,
-/// and records its PID in `pids/<name>`. The lab outlives the command that started it.
+/// and records its PID in `pids/<name>`. The lab outlives the command that started it. The
+/// caller's `PYTHONPATH` and `PYTHONHOME` are not passed on, unless `command` sets them itself.
 pub(super) fn spawn(
     command: &mut Command,
     name: &str,
@@ -38,12 +39,18 @@ pub(super) fn spawn(
         .append(true)
         .open(log)
         .with_context(|| format!("cannot open {}", log.display()))?;
+    for variable in ["PYTHONPATH", "PYTHONHOME"] {
+        let set_here = command
+            .get_envs()
+            .any(|(name, value)| name == variable && value.is_some());
+        if !set_here {
+            command.env_remove(variable);
+        }
+    }
     command
         .stdin(Stdio::null())
         .stdout(output.try_clone()?)
         .stderr(output)
-        .env_remove("PYTHONPATH")
-        .env_remove("PYTHONHOME")
         .process_group(0);
     process::echo(command);
     let child = command
