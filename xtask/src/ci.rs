@@ -1,15 +1,19 @@
 //! `cargo xtask ci`: every check CI runs, in the order that fails fastest.
 //!
 //! After the Rust checks and tests come the Python ones: the mgr module is assembled into `target/xtask/module/`, `fake-microceph` is built in release mode, `python-tests/` is checked with ruff, and pytest drives the real module through Ceph's orchestrator CLI on every supported release.
+//! Then `cargo xtask docs` builds the documentation (failing on stale generated files, warnings, misspellings and broken references), and `cargo xtask dist` builds the release archive, which checks itself against the module the lab loads; the module unpacked from the archive then goes through a few of the pytest tests on every release.
+//! Last, `cargo xtask e2e --ceph all` brings up a real ceph-mon and ceph-mgr for pacific, reef and tentacle in turn and runs the transcripts in `e2e/` with the real `ceph` CLI.
 //! It ends with one line totalling every test run, Rust and Python, `N passed, N failed`, so a CI log states plainly how many tests ran.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::Stdio;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
 use anyhow::{Context, bail};
 
 use crate::ceph_python::{self, PytestEnv, PytestTotals};
-use crate::flags::ModuleFlags;
+use crate::flags::{DistFlags, E2eFlags, ModuleFlags};
 use crate::process::{self, cargo};
 
 pub(crate) fn run() -> anyhow::Result<()> {
@@ -27,25 +31,80 @@ pub(crate) fn run() -> anyhow::Result<()> {
     ]))?;
     let mut totals = Totals::default();
     totals.add(&cargo_test()?);
-    totals.add(&python_tests()?.into());
+    let fake_microceph = ceph_python::build_fake_microceph()?;
+    totals.add(&python_tests(&fake_microceph)?.into());
+    timed("cargo xtask docs", crate::docs::run)?;
+    totals.add(&timed("cargo xtask dist", || dist_check(&fake_microceph))?.into());
+    timed("cargo xtask e2e --ceph all", || {
+        crate::e2e::run(&E2eFlags::every_release())
+    })?;
     totals.report()
 }
 
-/// Builds the mgr module and `fake-microceph`, checks the Python style, and runs pytest on every release.
-fn python_tests() -> anyhow::Result<PytestTotals> {
+/// Builds the mgr module, checks the Python style, and runs pytest on every release.
+fn python_tests(fake_microceph: &Path) -> anyhow::Result<PytestTotals> {
     let module_dir = process::target_dir().join("xtask").join("module");
     crate::module::run(&ModuleFlags {
         out: module_dir.clone(),
     })?;
-    let fake_microceph = ceph_python::build_fake_microceph()?;
     ceph_python::check_python_style()?;
     ceph_python::run_pytest(
         PytestEnv {
             module_dir: Some(&module_dir),
-            fake_microceph: Some(&fake_microceph),
+            fake_microceph: Some(fake_microceph),
         },
         &[],
     )
+}
+
+/// The pytest tests run against the module unpacked from the release archive: it loads, answers, lists and applies.
+const DIST_SMOKE_TESTS: &str = "test_orch_status_says_the_backend_is_available or test_orch_ls_lists_what_microceph_runs or test_apply_rgw_with_a_port";
+
+/// Builds the release archive (which compares itself with the module the lab loads), unpacks it, and drives the unpacked module through Ceph's orchestrator CLI on every release.
+fn dist_check(fake_microceph: &Path) -> anyhow::Result<PytestTotals> {
+    let out = process::target_dir().join("xtask").join("dist");
+    crate::dist::run(&DistFlags {
+        out: Some(out.clone()),
+    })?;
+    let archive = crate::dist::archive_path(&out)?;
+    let unpacked = process::target_dir().join("xtask").join("dist-unpacked");
+    if unpacked.exists() {
+        std::fs::remove_dir_all(&unpacked)
+            .with_context(|| format!("cannot remove {}", unpacked.display()))?;
+    }
+    std::fs::create_dir_all(&unpacked)
+        .with_context(|| format!("cannot create {}", unpacked.display()))?;
+    process::run(
+        Command::new("tar")
+            .arg("-xzf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(&unpacked)
+            .arg(crate::module::MODULE_NAME),
+    )?;
+    ceph_python::run_pytest(
+        PytestEnv {
+            module_dir: Some(&unpacked),
+            fake_microceph: Some(fake_microceph),
+        },
+        &[
+            "-q".to_owned(),
+            "-k".to_owned(),
+            DIST_SMOKE_TESTS.to_owned(),
+        ],
+    )
+}
+
+/// Runs one step of CI and reports how long it took.
+fn timed<T>(what: &str, step: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
+    let started = Instant::now();
+    let result = step();
+    writeln!(
+        std::io::stderr().lock(),
+        "ci: {what} took {:.1} s",
+        started.elapsed().as_secs_f64()
+    )?;
+    result
 }
 
 /// Runs `cargo test` on the whole workspace, echoing its output, and totals its `test result:` lines.

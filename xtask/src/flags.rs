@@ -5,7 +5,17 @@ usage: cargo xtask <command>
 
 commands:
   ci                 run every check CI runs: formatting, clippy, all tests
-  demo [--members N] start fake-microceph and tour its API through microceph-client
+  docs               regenerate docs/'s generated files (only check them in CI), build the HTML
+                     into target/xtask/docs/ with warnings as errors, and check spelling
+  dist [--out DIR]   build the reproducible archive microceph-orch-<version>.tar.gz in DIR
+                     (target/xtask/dist by default) and check it against the module the lab loads
+  demo [--ceph RELEASE]
+                     bring up the lab of RELEASE (tentacle by default), tour real `ceph orch`
+                     commands with their output, and leave the lab running
+  e2e --ceph RELEASE|all [--bless] [TRANSCRIPT...]
+                     for each release: lab up, run the end-to-end transcripts of e2e/ (or the
+                     named ones) with the real `ceph` CLI, lab down; --bless rewrites the expected
+                     output of the release that ran (never in CI)
   module --out DIR   build the extension and assemble the loadable mgr module in DIR/microceph/
   ceph-python [--pytest [--module-dir DIR] [-- PYTEST_ARGS...]]
                      fetch Ceph's Python (pacific, reef, tentacle) into the cache and print where;
@@ -23,7 +33,10 @@ commands:
 pub(crate) enum Command {
     Help,
     Ci,
+    Docs,
+    Dist(DistFlags),
     Demo(DemoFlags),
+    E2e(E2eFlags),
     Module(ModuleFlags),
     CephPython(CephPythonFlags),
     Lab(LabFlags),
@@ -38,6 +51,13 @@ pub(crate) struct CephPythonFlags {
     pub(crate) module_dir: Option<std::path::PathBuf>,
     /// Arguments after `--`, passed to pytest.
     pub(crate) pytest_args: Vec<String>,
+}
+
+/// Flags of `cargo xtask dist`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct DistFlags {
+    /// Where to write the archive; `target/xtask/dist` when not given.
+    pub(crate) out: Option<std::path::PathBuf>,
 }
 
 /// Flags of `cargo xtask module`.
@@ -63,7 +83,33 @@ pub(crate) enum LabFlags {
 /// Flags of `cargo xtask demo`.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct DemoFlags {
-    pub(crate) members: u32,
+    /// The release whose lab the demo tours.
+    pub(crate) release: String,
+}
+
+/// Flags of `cargo xtask e2e`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct E2eFlags {
+    /// The releases to run, oldest first.
+    pub(crate) releases: Vec<String>,
+    /// Rewrite the expected output of each release that runs.
+    pub(crate) bless: bool,
+    /// The transcripts to run, by file name with or without `.md`; every one when empty.
+    pub(crate) transcripts: Vec<String>,
+}
+
+impl E2eFlags {
+    /// Every transcript on every release, without blessing: what CI runs.
+    pub(crate) fn every_release() -> Self {
+        E2eFlags {
+            releases: crate::ceph_python::RELEASES
+                .iter()
+                .map(|release| release.name.to_owned())
+                .collect(),
+            bless: false,
+            transcripts: Vec::new(),
+        }
+    }
 }
 
 pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
@@ -73,12 +119,15 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
     match command.as_str() {
         "help" | "--help" | "-h" => Ok(Command::Help),
         "ci" => no_flags("ci", rest).map(|()| Command::Ci),
+        "docs" => no_flags("docs", rest).map(|()| Command::Docs),
+        "dist" => parse_dist(rest).map(Command::Dist),
         "demo" => parse_demo(rest).map(Command::Demo),
+        "e2e" => parse_e2e(rest).map(Command::E2e),
         "module" => parse_module(rest).map(Command::Module),
         "ceph-python" => parse_ceph_python(rest).map(Command::CephPython),
         "lab" => parse_lab(rest).map(Command::Lab),
         other => Err(format!(
-            "unknown command `{other}`; expected one of: ci, demo, module, ceph-python, lab, help"
+            "unknown command `{other}`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, help"
         )),
     }
 }
@@ -90,31 +139,78 @@ fn no_flags(command: &str, rest: &[String]) -> Result<(), String> {
     }
 }
 
+/// The release MicroCeph ships newest, which the demo tours unless told otherwise.
+const DEFAULT_DEMO_RELEASE: &str = "tentacle";
+
 fn parse_demo(rest: &[String]) -> Result<DemoFlags, String> {
-    let mut flags = DemoFlags { members: 3 };
+    match rest {
+        [] => Ok(DemoFlags {
+            release: DEFAULT_DEMO_RELEASE.to_owned(),
+        }),
+        [flag, name] if flag == "--ceph" => Ok(DemoFlags {
+            release: release_name(name)?,
+        }),
+        _ => Err("`demo` takes only `--ceph RELEASE`".to_owned()),
+    }
+}
+
+fn parse_e2e(rest: &[String]) -> Result<E2eFlags, String> {
+    let (mut releases, mut bless, mut transcripts) = (None, false, Vec::new());
     let mut args = rest.iter();
-    while let Some(flag) = args.next() {
-        match flag.as_str() {
-            "--members" => {
-                let value = args
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--ceph" => {
+                let name = args
                     .next()
-                    .ok_or("`--members` needs a value: a whole number from 1 to 1000")?;
-                flags.members = value
-                    .parse()
-                    .ok()
-                    .filter(|members| (1..=1000).contains(members))
-                    .ok_or_else(|| {
-                        format!("`--members {value}`: expected a whole number from 1 to 1000")
-                    })?;
+                    .ok_or("`--ceph` needs a release: pacific, reef, tentacle or all")?;
+                releases = Some(if name == "all" {
+                    E2eFlags::every_release().releases
+                } else {
+                    vec![
+                        release_name(name)
+                            .map_err(|error| error.replace(" or tentacle", ", tentacle or all"))?,
+                    ]
+                });
             }
-            other => {
+            "--bless" => bless = true,
+            other if other.starts_with('-') => {
                 return Err(format!(
-                    "`demo` does not take `{other}`; accepted: --members N"
+                    "`e2e` does not take `{other}`; accepted: --ceph RELEASE|all, --bless, TRANSCRIPT..."
                 ));
             }
+            transcript => transcripts.push(transcript.to_owned()),
         }
     }
-    Ok(flags)
+    let releases = releases.ok_or("`e2e` needs `--ceph RELEASE` or `--ceph all`")?;
+    Ok(E2eFlags {
+        releases,
+        bless,
+        transcripts,
+    })
+}
+
+/// `name` if it is a supported release.
+fn release_name(name: &str) -> Result<String, String> {
+    if crate::ceph_python::RELEASES
+        .iter()
+        .any(|known| known.name == name)
+    {
+        Ok(name.to_owned())
+    } else {
+        Err(format!(
+            "`--ceph {name}`: expected pacific, reef or tentacle"
+        ))
+    }
+}
+
+fn parse_dist(rest: &[String]) -> Result<DistFlags, String> {
+    match rest {
+        [] => Ok(DistFlags::default()),
+        [flag, out] if flag == "--out" => Ok(DistFlags {
+            out: Some(out.into()),
+        }),
+        _ => Err("`dist` takes only `--out DIR`".to_owned()),
+    }
 }
 
 fn parse_module(rest: &[String]) -> Result<ModuleFlags, String> {
@@ -159,18 +255,7 @@ fn parse_lab(rest: &[String]) -> Result<LabFlags, String> {
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("`{flag}` needs a value"));
         match flag.as_str() {
-            "--ceph" => {
-                let name = value()?;
-                if !crate::ceph_python::RELEASES
-                    .iter()
-                    .any(|known| known.name == name)
-                {
-                    return Err(format!(
-                        "`--ceph {name}`: expected pacific, reef or tentacle"
-                    ));
-                }
-                release = Some(name.clone());
-            }
+            "--ceph" => release = Some(release_name(value()?)?),
             "--members" if up => {
                 let value = value()?;
                 members = Some(
@@ -212,7 +297,7 @@ fn parse_lab(rest: &[String]) -> Result<LabFlags, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{CephPythonFlags, Command, DemoFlags, LabFlags, parse};
+    use super::{CephPythonFlags, Command, DemoFlags, DistFlags, E2eFlags, LabFlags, parse};
 
     fn check(args: &[&str], expected: &Result<Command, String>) {
         let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
@@ -222,14 +307,21 @@ mod tests {
     #[test]
     fn commands_and_their_errors() {
         check(&["ci"], &Ok(Command::Ci));
-        check(&["demo"], &Ok(Command::Demo(DemoFlags { members: 3 })));
         check(
-            &["demo", "--members", "7"],
-            &Ok(Command::Demo(DemoFlags { members: 7 })),
+            &["demo"],
+            &Ok(Command::Demo(DemoFlags {
+                release: "tentacle".to_owned(),
+            })),
         );
         check(
-            &["demo", "--members", "0"],
-            &Err("`--members 0`: expected a whole number from 1 to 1000".to_owned()),
+            &["demo", "--ceph", "reef"],
+            &Ok(Command::Demo(DemoFlags {
+                release: "reef".to_owned(),
+            })),
+        );
+        check(
+            &["demo", "--members", "7"],
+            &Err("`demo` takes only `--ceph RELEASE`".to_owned()),
         );
         check(
             &["ci", "--fast"],
@@ -238,11 +330,31 @@ mod tests {
         check(
             &["deploy"],
             &Err(
-                "unknown command `deploy`; expected one of: ci, demo, module, ceph-python, lab, help"
+                "unknown command `deploy`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, help"
                     .to_owned(),
             ),
         );
         check(&[], &Err("missing command".to_owned()));
+    }
+
+    #[test]
+    fn docs_and_dist_flags() {
+        check(&["docs"], &Ok(Command::Docs));
+        check(
+            &["docs", "--open"],
+            &Err("`docs` takes no arguments, got `--open`".to_owned()),
+        );
+        check(&["dist"], &Ok(Command::Dist(DistFlags::default())));
+        check(
+            &["dist", "--out", "out"],
+            &Ok(Command::Dist(DistFlags {
+                out: Some("out".into()),
+            })),
+        );
+        check(
+            &["dist", "--out"],
+            &Err("`dist` takes only `--out DIR`".to_owned()),
+        );
     }
 
     #[test]
@@ -270,6 +382,37 @@ mod tests {
         check(
             &["ceph-python", "--", "-x"],
             &Err("`--module-dir` and pytest arguments need `--pytest`".to_owned()),
+        );
+    }
+
+    #[test]
+    fn e2e_flags() {
+        check(
+            &["e2e", "--ceph", "all"],
+            &Ok(Command::E2e(E2eFlags::every_release())),
+        );
+        check(
+            &["e2e", "listings", "--bless", "--ceph", "reef", "apply.md"],
+            &Ok(Command::E2e(E2eFlags {
+                releases: vec!["reef".to_owned()],
+                bless: true,
+                transcripts: vec!["listings".to_owned(), "apply.md".to_owned()],
+            })),
+        );
+        check(
+            &["e2e", "--ceph", "quincy"],
+            &Err("`--ceph quincy`: expected pacific, reef, tentacle or all".to_owned()),
+        );
+        check(
+            &["e2e"],
+            &Err("`e2e` needs `--ceph RELEASE` or `--ceph all`".to_owned()),
+        );
+        check(
+            &["e2e", "--ceph", "all", "--keep"],
+            &Err(
+                "`e2e` does not take `--keep`; accepted: --ceph RELEASE|all, --bless, TRANSCRIPT..."
+                    .to_owned(),
+            ),
         );
     }
 

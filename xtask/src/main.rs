@@ -7,6 +7,9 @@
 mod ceph_python;
 mod ci;
 mod demo;
+mod dist;
+mod docs;
+mod e2e;
 mod flags;
 mod lab;
 mod module;
@@ -32,7 +35,10 @@ fn main() -> ExitCode {
             Ok(())
         }
         flags::Command::Ci => ci::run(),
+        flags::Command::Docs => docs::run(),
+        flags::Command::Dist(dist_flags) => dist::run(&dist_flags),
         flags::Command::Demo(demo_flags) => demo::run(&demo_flags),
+        flags::Command::E2e(e2e_flags) => e2e::run(&e2e_flags),
         flags::Command::Module(module_flags) => module::run(&module_flags),
         flags::Command::CephPython(ceph_python_flags) => ceph_python::run(&ceph_python_flags),
         flags::Command::Lab(lab_flags) => lab::run(&lab_flags),

@@ -13,19 +13,52 @@ use crate::flags::ModuleFlags;
 use crate::process::{self, cargo};
 
 /// The package directory's name, which is the mgr module's name.
-const MODULE_NAME: &str = "microceph";
+pub(crate) const MODULE_NAME: &str = "microceph";
 
 /// The extension's file name inside the package; `abi3` marks it as loadable by every Python from 3.9 on.
-const EXTENSION_NAME: &str = "_native.abi3.so";
+pub(crate) const EXTENSION_NAME: &str = "_native.abi3.so";
+
+/// The package's Python sources, relative to the workspace root.
+pub(crate) const PYTHON_SOURCES: &str = "crates/mgr-binding/python/microceph";
 
 pub(crate) fn run(flags: &ModuleFlags) -> anyhow::Result<()> {
-    let extension = build_extension()?;
-    let sources = crate::project_root()
-        .join("crates/mgr-binding/python")
-        .join(MODULE_NAME);
-    let module_dir = assemble(&flags.out, &sources, &extension)?;
+    let module_dir = build(&flags.out)?;
     report(&module_dir);
     Ok(())
+}
+
+/// Builds the extension and assembles `out/microceph/`, returning that directory.
+pub(crate) fn build(out: &Path) -> anyhow::Result<PathBuf> {
+    let extension = build_extension()?;
+    let sources = crate::project_root().join(PYTHON_SOURCES);
+    assemble(out, &sources, &extension)
+}
+
+/// The files of the module directory, relative to it and sorted: every `.py` file of the package and the extension.
+///
+/// This is the one list of what ships: `assemble` copies exactly these, `cargo xtask dist` archives them, and a tidy test holds `snap/snapcraft-part.yaml` to them.
+pub(crate) fn module_layout() -> anyhow::Result<Vec<String>> {
+    layout_of(&crate::project_root().join(PYTHON_SOURCES))
+}
+
+/// The layout for the Python package in `sources`.
+fn layout_of(sources: &Path) -> anyhow::Result<Vec<String>> {
+    let entries =
+        fs::read_dir(sources).with_context(|| format!("cannot read {}", sources.display()))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_file() && path.extension().is_some_and(|extension| extension == "py") {
+            let name = path.file_name().expect("a file has a name");
+            names.push(name.to_string_lossy().into_owned());
+        }
+    }
+    if names.is_empty() {
+        bail!("{} holds no Python files", sources.display());
+    }
+    names.push(EXTENSION_NAME.to_owned());
+    names.sort();
+    Ok(names)
 }
 
 /// Builds the extension and returns the path cargo wrote it to.
@@ -50,8 +83,8 @@ fn build_extension() -> anyhow::Result<PathBuf> {
     Ok(built)
 }
 
-/// Assembles `out/microceph/` from the Python sources and the extension, replacing any previous one.
-fn assemble(out: &Path, sources: &Path, extension: &Path) -> anyhow::Result<PathBuf> {
+/// Assembles `out/microceph/` from the Python sources and the extension, replacing any previous one; it holds exactly `layout_of(sources)`.
+pub(crate) fn assemble(out: &Path, sources: &Path, extension: &Path) -> anyhow::Result<PathBuf> {
     fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let out = out
         .canonicalize()
@@ -61,8 +94,16 @@ fn assemble(out: &Path, sources: &Path, extension: &Path) -> anyhow::Result<Path
     let retired = out.join(format!(".{MODULE_NAME}.old-{}", std::process::id()));
     remove_if_present(&staging)?;
     fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
-    let copied = copy_python_files(sources, &staging)
-        .and_then(|()| copy_file(extension, &staging.join(EXTENSION_NAME)));
+    let copied = layout_of(sources).and_then(|layout| {
+        layout.iter().try_for_each(|name| {
+            let from = if name == EXTENSION_NAME {
+                extension.to_path_buf()
+            } else {
+                sources.join(name)
+            };
+            copy_file(&from, &staging.join(name))
+        })
+    });
     if let Err(error) = copied {
         let _ = fs::remove_dir_all(&staging);
         return Err(error);
@@ -75,25 +116,6 @@ fn assemble(out: &Path, sources: &Path, extension: &Path) -> anyhow::Result<Path
         .with_context(|| format!("cannot move {} into place", staging.display()))?;
     remove_if_present(&retired)?;
     Ok(final_dir)
-}
-
-/// Copies every `.py` file of the package, and nothing else (no caches, no editor files).
-fn copy_python_files(sources: &Path, destination: &Path) -> anyhow::Result<()> {
-    let entries =
-        fs::read_dir(sources).with_context(|| format!("cannot read {}", sources.display()))?;
-    let mut copied = 0;
-    for entry in entries {
-        let path = entry?.path();
-        if path.is_file() && path.extension().is_some_and(|extension| extension == "py") {
-            let name = path.file_name().expect("a file has a name");
-            copy_file(&path, &destination.join(name))?;
-            copied += 1;
-        }
-    }
-    if copied == 0 {
-        bail!("{} holds no Python files", sources.display());
-    }
-    Ok(())
 }
 
 fn copy_file(from: &Path, to: &Path) -> anyhow::Result<()> {
@@ -143,6 +165,7 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["__init__.py", "_native.abi3.so", "module.py"]);
+        assert_eq!(super::layout_of(&sources).unwrap(), names);
         let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
         assert_eq!(
             leftovers.len(),

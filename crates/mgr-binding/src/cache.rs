@@ -28,7 +28,6 @@ pub(crate) struct Snapshot {
 }
 
 impl Snapshot {
-    /// When the observation was made, in seconds since the Unix epoch.
     /// What could not be observed, one operator-readable line each.
     pub(crate) fn problem_texts(&self) -> Vec<String> {
         self.observation
@@ -38,6 +37,7 @@ impl Snapshot {
             .collect()
     }
 
+    /// When the observation was made, in seconds since the Unix epoch.
     pub(crate) fn observed_at_secs(&self) -> f64 {
         self.observed_at
             .duration_since(UNIX_EPOCH)

@@ -1,10 +1,12 @@
-//! The Python virtual environment the pytest harness runs in: `.../microceph-orch/venv`.
+//! The Python virtual environments of the project: `.../microceph-orch/venv`, where the pytest
+//! harness runs, and `.../microceph-orch/docs-venv`, where `cargo xtask docs` runs Sphinx.
 //!
-//! It is created with the host's `python3` (or `$PYTHON`) and gets the pinned packages of
-//! `python-tests/requirements.txt`. A copy of the requirements it was built from is kept inside;
-//! while it matches the file in the clone, nothing is installed again.
+//! Each is created with the host's `python3` (or `$PYTHON`) and gets the pinned packages of its
+//! requirements file (`python-tests/requirements.txt`, `docs/requirements.txt`). A copy of the
+//! requirements it was built from is kept inside; while it matches the file in the clone, nothing
+//! is installed again.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::Context;
@@ -22,11 +24,16 @@ fn requirements_file() -> PathBuf {
         .join("requirements.txt")
 }
 
-/// Creates or updates the venv and returns its directory.
+/// Creates or updates the pytest venv and returns its directory.
 pub(super) fn ensure() -> anyhow::Result<PathBuf> {
-    let venv = cache_dir()?.join("venv");
-    let requirements_path = requirements_file();
-    let requirements = std::fs::read_to_string(&requirements_path)
+    ensure_at("venv", &requirements_file())
+}
+
+/// Creates or updates the venv `name` in the cache with the pinned `requirements_path`, and
+/// returns its directory.
+pub(crate) fn ensure_at(name: &str, requirements_path: &Path) -> anyhow::Result<PathBuf> {
+    let venv = cache_dir()?.join(name);
+    let requirements = std::fs::read_to_string(requirements_path)
         .with_context(|| format!("could not read {}", requirements_path.display()))?;
     let marker = venv.join(INSTALLED_REQUIREMENTS);
     let python = venv.join("bin").join("python");
@@ -53,7 +60,7 @@ pub(super) fn ensure() -> anyhow::Result<PathBuf> {
     process::run(
         Command::new(&python)
             .args(["-m", "pip", "install", "--quiet", "--requirement"])
-            .arg(&requirements_path),
+            .arg(requirements_path),
     )?;
     std::fs::write(&marker, &requirements)
         .with_context(|| format!("could not write {}", marker.display()))?;
