@@ -65,8 +65,7 @@ def test_orch_status_says_why_when_the_socket_is_missing_and_answers_at_once(
     assert microceph_orch.mgr.config_set("microceph", "socket_path", str(socket)).retval == 0
     why = (
         f"microceph socket {socket} does not exist: is the microceph snap installed and its "
-        "daemon running? (check `snap services microceph.daemon`): client error (Connect): "
-        "No such file or directory (os error 2)"
+        "daemon running? (check `snap services microceph.daemon`)"
     )
     started = time.monotonic()
     assert microceph_orch.orch("status") == (
@@ -421,5 +420,5 @@ def test_a_listing_without_microceph_is_an_error_naming_the_socket(
     assert result.error_line == (
         f"Error ENOENT: cannot observe the MicroCeph cluster: microceph socket {socket} does not "
         "exist: is the microceph snap installed and its daemon running? (check `snap services "
-        "microceph.daemon`): client error (Connect): No such file or directory (os error 2)"
+        "microceph.daemon`)"
     )

@@ -378,12 +378,12 @@ impl Client {
             (Transport::Unix { socket_path, .. }, Some(io::ErrorKind::NotFound)) => {
                 Error::SocketMissing {
                     socket_path: socket_path.clone(),
-                    source: Box::new(err),
+                    cause: Box::new(err),
                 }
             }
             (_, Some(io::ErrorKind::ConnectionRefused)) => Error::ConnectionRefused {
                 endpoint: self.endpoint(),
-                source: Box::new(err),
+                cause: Box::new(err),
             },
             _ => Error::Transport {
                 request: request_line.clone(),

@@ -27,8 +27,8 @@ pub enum Error {
         /// The socket path the client tried to connect to.
         socket_path: PathBuf,
         /// The connection error, whose chain ends in the operating system's "not found".
-        #[source]
-        source: BoxError,
+        /// It is kept for `Debug` but is not the error's source: the message already says all an operator can act on, and the HTTP library's wording would only add noise to it.
+        cause: BoxError,
     },
 
     /// Something exists at the endpoint but nobody accepts connections on it, which usually means the daemon has stopped or crashed.
@@ -39,8 +39,8 @@ pub enum Error {
         /// The socket path or base URL the client tried to connect to.
         endpoint: String,
         /// The connection error, whose chain ends in the operating system's "connection refused".
-        #[source]
-        source: BoxError,
+        /// It is kept for `Debug` but is not the error's source, for the same reason as [`Error::SocketMissing`]'s.
+        cause: BoxError,
     },
 
     /// The request did not complete, body included, within its timeout; for a write the outcome is unknown.
@@ -275,11 +275,11 @@ mod tests {
 
     #[test]
     fn transport_errors_name_the_socket_and_give_a_hint() {
-        let source: Box<dyn std::error::Error + Send + Sync> =
+        let cause: Box<dyn std::error::Error + Send + Sync> =
             Box::new(std::io::Error::from(std::io::ErrorKind::NotFound));
         let err = Error::SocketMissing {
             socket_path: "/var/snap/microceph/common/state/control.socket".into(),
-            source,
+            cause,
         };
         let text = err.to_string();
         assert!(
@@ -287,7 +287,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("snap services microceph.daemon"), "{text}");
-        assert!(err.source().is_some());
+        assert!(
+            err.source().is_none(),
+            "the message says it all; the HTTP library's cause stays out of the chain"
+        );
         assert_eq!(err.kind(), ErrorKind::SocketMissing);
     }
 
