@@ -11,7 +11,7 @@ use crate::support::{Fake, TempDir, send};
 const BINARY: &str = env!("CARGO_BIN_EXE_fake-microceph");
 
 /// Starts `fake-microceph serve` and waits until its socket accepts connections.
-fn serve(socket: &Path, extra: &[&str]) -> Child {
+fn serve(socket: &Path, extra: &[&str]) -> Running {
     let mut child = Command::new(BINARY)
         .args(["serve", "--socket"])
         .arg(socket)
@@ -30,10 +30,23 @@ fn serve(socket: &Path, extra: &[&str]) -> Child {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    child
+    Running(Some(child))
 }
 
-fn terminate(child: Child) -> Output {
+/// A served binary that is killed if a failing test never terminates it.
+struct Running(Option<Child>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn terminate(mut running: Running) -> Output {
+    let child = running.0.take().expect("a served binary is running");
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
