@@ -8,13 +8,19 @@ use std::path::{Path, PathBuf};
 use crate::project_root;
 
 /// Library crates of the workspace, from the bottom of the dependency order up.
-const LIBRARY_CRATES: &[&str] = &["orch-core", "microceph-client", "mgr-binding"];
+const LIBRARY_CRATES: &[&str] = &[
+    "orch-core",
+    "microceph-client",
+    "orch-backend",
+    "mgr-binding",
+];
 
 /// Which of the workspace's crates each crate may depend on, outside of dev-dependencies.
 const ALLOWED_INTERNAL_DEPENDENCIES: &[(&str, &[&str])] = &[
     ("orch-core", &[]),
     ("microceph-client", &["orch-core"]),
-    ("mgr-binding", &["orch-core", "microceph-client"]),
+    ("orch-backend", &["orch-core", "microceph-client"]),
+    ("mgr-binding", &["orch-backend"]),
     ("fake-microceph", &[]),
     ("xtask", &[]),
 ];

@@ -2,20 +2,16 @@
 //!
 //! Every function copies its arguments into Rust values, releases the GIL with `py.detach`, and runs its work inside [`guarded`], so no Python object is held while waiting on MicroCeph and no panic reaches the interpreter.
 //! Results are `str` (JSON text), `bool` or tuples of them; no Rust object is ever handed to Python.
-//! Errors leave through the one `From<BindingError> for PyErr` below, as one of the exception classes of `microceph._native`, each raised with `(message, errno)`.
+//! Errors leave through the one conversion `py_error` below, as one of the exception classes of `microceph._native`, each raised with `(message, errno)`.
 //! The shim's `_native_bridge.py` is the only Python code that sees these classes: it turns them into Ceph's orchestrator errors.
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 
-use crate::actions;
-use crate::apply::{self as applying, ApplyOptions};
-use crate::config::{Config, seconds};
-use crate::error::BindingError;
-use crate::listings::{self, DaemonFilter};
-use crate::runtime::guarded;
-use crate::unsupported;
+use orch_backend::{
+    self as backend, ApplyOptions, BackendError, Config, DaemonFilter, guarded, seconds,
+};
 
 create_exception!(
     microceph._native,
@@ -60,26 +56,26 @@ create_exception!(
     "A bug in the extension, such as a caught panic."
 );
 
-impl From<BindingError> for PyErr {
-    fn from(error: BindingError) -> PyErr {
-        let args = (error.to_string(), error.errno());
-        match error {
-            BindingError::InvalidInput(_) => MicroCephInvalidInput::new_err(args),
-            BindingError::Unsatisfiable(_) => MicroCephUnsatisfiable::new_err(args),
-            BindingError::MicroCeph { .. } => MicroCephRequestError::new_err(args),
-            BindingError::Failed { .. } => MicroCephExecutionFailed::new_err(args),
-            BindingError::Unsupported(_) => MicroCephUnsupported::new_err(args),
-            BindingError::Internal(_) => MicroCephInternalError::new_err(args),
-        }
+/// The one conversion of a Rust error into a Python exception.
+fn py_error(error: &BackendError) -> PyErr {
+    let args = (error.to_string(), error.errno());
+    match error {
+        BackendError::InvalidInput(_) => MicroCephInvalidInput::new_err(args),
+        BackendError::Unsatisfiable(_) => MicroCephUnsatisfiable::new_err(args),
+        BackendError::MicroCeph { .. } => MicroCephRequestError::new_err(args),
+        BackendError::Failed { .. } => MicroCephExecutionFailed::new_err(args),
+        BackendError::Unsupported(_) => MicroCephUnsupported::new_err(args),
+        BackendError::Internal(_) => MicroCephInternalError::new_err(args),
     }
 }
 
 /// Runs `work` without the GIL and with panics caught.
 fn run<T: Send>(
     py: Python<'_>,
-    work: impl FnOnce() -> Result<T, BindingError> + Send,
+    work: impl FnOnce() -> Result<T, BackendError> + Send,
 ) -> PyResult<T> {
-    py.detach(|| guarded(work)).map_err(PyErr::from)
+    py.detach(|| guarded(work))
+        .map_err(|error| py_error(&error))
 }
 
 /// Whether MicroCeph answers `GET /core/1.0` within `timeout_secs` and is ready; the text says why not.
@@ -88,14 +84,14 @@ fn probe(py: Python<'_>, config: String, timeout_secs: f64) -> PyResult<(bool, S
     run(py, move || {
         let config = Config::from_json(&config)?;
         let timeout = seconds("timeout_secs", Some(timeout_secs), config.timeouts.read)?;
-        actions::probe(&config, timeout)
+        backend::probe(&config, timeout)
     })
 }
 
 /// Observes the cluster now and caches it; JSON `{"observed_at", "members", "problems"}`.
 #[pyfunction]
 fn refresh(py: Python<'_>, config: String) -> PyResult<String> {
-    run(py, move || actions::refresh(&Config::from_json(&config)?))
+    run(py, move || backend::refresh(&Config::from_json(&config)?))
 }
 
 /// `orch host ls` as a JSON listing.
@@ -103,7 +99,7 @@ fn refresh(py: Python<'_>, config: String) -> PyResult<String> {
 #[pyo3(signature = (config, refresh = false))]
 fn list_hosts(py: Python<'_>, config: String, refresh: bool) -> PyResult<String> {
     run(py, move || {
-        listings::hosts(&Config::from_json(&config)?, refresh)
+        backend::hosts(&Config::from_json(&config)?, refresh)
     })
 }
 
@@ -119,7 +115,7 @@ fn describe_services(
     refresh: bool,
 ) -> PyResult<String> {
     run(py, move || {
-        listings::services(
+        backend::services(
             &Config::from_json(&config)?,
             &stored_specs,
             service_type.as_deref(),
@@ -153,7 +149,7 @@ fn list_daemons(
         host,
     };
     run(py, move || {
-        listings::daemons(
+        backend::daemons(
             &Config::from_json(&config)?,
             &stored_specs,
             &filter,
@@ -173,7 +169,7 @@ fn inventory(
     refresh: bool,
 ) -> PyResult<String> {
     run(py, move || {
-        listings::inventory(
+        backend::inventory(
             &Config::from_json(&config)?,
             hosts.as_deref(),
             labels.as_deref(),
@@ -182,7 +178,7 @@ fn inventory(
     })
 }
 
-/// `orch apply`: JSON `{"results", "store", "failure"}`; see `apply.rs`.
+/// `orch apply`: JSON `{"results", "store", "failure"}`; see `orch-backend`'s `apply.rs`.
 #[pyfunction]
 fn apply(
     py: Python<'_>,
@@ -192,7 +188,7 @@ fn apply(
     options: String,
 ) -> PyResult<String> {
     run(py, move || {
-        applying::apply(
+        backend::apply(
             &Config::from_json(&config)?,
             &specs,
             &stored_specs,
@@ -205,7 +201,7 @@ fn apply(
 #[pyfunction]
 fn plan(py: Python<'_>, config: String, specs: String, stored_specs: String) -> PyResult<String> {
     run(py, move || {
-        applying::preview(&Config::from_json(&config)?, &specs, &stored_specs)
+        backend::preview(&Config::from_json(&config)?, &specs, &stored_specs)
     })
 }
 
@@ -219,7 +215,7 @@ fn remove(
     force: bool,
 ) -> PyResult<String> {
     run(py, move || {
-        actions::remove(
+        backend::remove(
             &Config::from_json(&config)?,
             &service_name,
             &stored_specs,
@@ -237,7 +233,7 @@ fn service_action(
     service_name: String,
 ) -> PyResult<String> {
     run(py, move || {
-        actions::service_action(&Config::from_json(&config)?, &action, &service_name)
+        backend::service_action(&Config::from_json(&config)?, &action, &service_name)
     })
 }
 
@@ -250,14 +246,14 @@ fn daemon_action(
     daemon_name: String,
 ) -> PyResult<String> {
     run(py, move || {
-        actions::daemon_action(&Config::from_json(&config)?, &action, &daemon_name)
+        backend::daemon_action(&Config::from_json(&config)?, &action, &daemon_name)
     })
 }
 
 /// Raises `MicroCephUnsupported` for an operation this orchestrator does not offer.
 #[pyfunction]
 fn refuse(py: Python<'_>, operation: String, subject: String) -> PyResult<()> {
-    run(py, move || Err(unsupported::refusal(&operation, &subject)))
+    run(py, move || Err(backend::refusal(&operation, &subject)))
 }
 
 /// The `microceph._native` module.

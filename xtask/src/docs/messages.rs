@@ -1,7 +1,7 @@
 //! The reference page of the messages an operator can meet, generated from `docs/reference/messages.txt` and checked against the Rust sources.
 //!
 //! The messages are the format strings of the code that words them, found by reading the sources (`rust_source.rs`) outside their tests:
-//! in `orch-core` and `mgr-binding`, every string given to `Finding::error`, `Finding::warning`, `Err`, a `BindingError` variant, `invalid` or `#[error(...)]`, and every string of `unsupported.rs`;
+//! in `orch-core` and `orch-backend`, every string given to `Finding::error`, `Finding::warning`, `Err`, a `BackendError` variant, `invalid` or `#[error(...)]`, and every string of `unsupported.rs`;
 //! in `microceph-client`, every `#[error(...)]`.
 //! Each is written as the operator reads it: `{}` becomes `<...>` and `{name}` becomes `<name>`.
 //!
@@ -22,12 +22,12 @@ pub(super) const ADVICE: &str = "docs/reference/messages.txt";
 /// The crates whose messages are collected, with whether every message context counts (else only `#[error]`).
 const CRATES: [(&str, bool); 3] = [
     ("crates/orch-core/src", true),
-    ("crates/mgr-binding/src", true),
+    ("crates/orch-backend/src", true),
     ("crates/microceph-client/src", false),
 ];
 
 /// Files whose every sentence is a message.
-const MESSAGE_FILES: [&str; 1] = ["crates/mgr-binding/src/unsupported.rs"];
+const MESSAGE_FILES: [&str; 1] = ["crates/orch-backend/src/unsupported.rs"];
 
 /// The Python files an entry may quote.
 const PYTHON_DIR: &str = "crates/mgr-binding/python/microceph";
@@ -38,11 +38,11 @@ const MESSAGE_CALLS: [&str; 10] = [
     "Finding::warning",
     "#error",
     "Err",
-    "BindingError::InvalidInput",
-    "BindingError::Unsatisfiable",
-    "BindingError::Unsupported",
-    "BindingError::Internal",
-    "BindingError::microceph",
+    "BackendError::InvalidInput",
+    "BackendError::Unsatisfiable",
+    "BackendError::Unsupported",
+    "BackendError::Internal",
+    "BackendError::microceph",
     "invalid",
 ];
 

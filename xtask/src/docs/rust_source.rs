@@ -390,11 +390,11 @@ mod tests {
 
     #[test]
     fn methods_and_struct_fields_are_not_calls_of_interest() {
-        let source = "fn f() { let m = BindingError::InvalidInput(format!(\"x {}\", y.join(\", \"))); return Err(\"e\"); }";
+        let source = "fn f() { let m = BackendError::InvalidInput(format!(\"x {}\", y.join(\", \"))); return Err(\"e\"); }";
         assert_eq!(
             found(source),
             [
-                ("x {}".to_owned(), some("BindingError::InvalidInput")),
+                ("x {}".to_owned(), some("BackendError::InvalidInput")),
                 (", ".to_owned(), some("join")),
                 ("e".to_owned(), some("Err")),
             ]

@@ -1,6 +1,8 @@
 //! The listings against an in-process fake: hosts, services with their stored specs, daemons with filters, devices, and the cache.
 
-use _native::{ApplyOptions, DaemonFilter, apply, daemons, hosts, inventory, refresh, services};
+use orch_backend::{
+    ApplyOptions, DaemonFilter, apply, daemons, hosts, inventory, refresh, services,
+};
 use serde_json::json;
 
 use crate::support::{Fake, json};

@@ -1,13 +1,14 @@
-//! The binding's one error type, [`BindingError`], and how it is told to Python.
+//! The backend's one error type, [`BackendError`].
 //!
-//! Every entry point returns `Result<_, BindingError>`; `python.rs` turns each variant into one exception class of `microceph._native` (the only conversion from Rust errors to Python), and the Python shim turns those into Ceph's `OrchestratorError` or `OrchestratorValidationError`.
-//! Messages are complete sentences for the operator and keep MicroCeph's own error text; [`BindingError::errno`] gives the positive errno the shim negates for Ceph.
+//! Every verb returns `Result<_, BackendError>`.
+//! In the mgr module, `mgr-binding`'s `python.rs` turns each variant into one exception class of `microceph._native`, and the Python shim turns those into Ceph's `OrchestratorError` or `OrchestratorValidationError`.
+//! Messages are complete sentences for the operator and keep MicroCeph's own error text; [`BackendError::errno`] gives the positive errno the shim negates for Ceph.
 
 use microceph_client::{Error, ErrorKind};
 
-/// Everything the binding can report to the Python shim.
+/// Everything a verb of the backend can fail with.
 #[derive(Debug, thiserror::Error)]
-pub enum BindingError {
+pub enum BackendError {
     /// An argument is not what the binding expects: malformed JSON, a field of the wrong type, an unusable value.
     #[error("{0}")]
     InvalidInput(String),
@@ -53,10 +54,10 @@ mod errno {
     pub(super) const EHOSTUNREACH: i32 = 113;
 }
 
-impl BindingError {
+impl BackendError {
     /// A client error outside plan execution, with its whole cause chain in the message.
     pub fn microceph(context: &str, error: &Error) -> Self {
-        BindingError::MicroCeph {
+        BackendError::MicroCeph {
             kind: error.kind(),
             status: error.status(),
             message: format!("{context}: {}", error_text(error)),
@@ -66,11 +67,11 @@ impl BindingError {
     /// The positive errno Ceph should report; the shim passes it negated.
     pub fn errno(&self) -> i32 {
         match self {
-            BindingError::InvalidInput(_) | BindingError::Unsatisfiable(_) => errno::EINVAL,
-            BindingError::MicroCeph { kind, .. } => kind_errno(kind),
-            BindingError::Failed { errno, .. } => *errno,
-            BindingError::Unsupported(_) => errno::EOPNOTSUPP,
-            BindingError::Internal(_) => errno::EIO,
+            BackendError::InvalidInput(_) | BackendError::Unsatisfiable(_) => errno::EINVAL,
+            BackendError::MicroCeph { kind, .. } => kind_errno(kind),
+            BackendError::Failed { errno, .. } => *errno,
+            BackendError::Unsupported(_) => errno::EOPNOTSUPP,
+            BackendError::Internal(_) => errno::EIO,
         }
     }
 
@@ -78,7 +79,7 @@ impl BindingError {
     pub fn is_validation(&self) -> bool {
         matches!(
             self,
-            BindingError::InvalidInput(_) | BindingError::Unsatisfiable(_)
+            BackendError::InvalidInput(_) | BackendError::Unsatisfiable(_)
         )
     }
 
@@ -140,17 +141,17 @@ mod tests {
 
     #[test]
     fn errnos_follow_the_kind_of_failure() {
-        assert_eq!(BindingError::InvalidInput("x".into()).errno(), 22);
-        assert_eq!(BindingError::Unsupported("x".into()).errno(), 95);
+        assert_eq!(BackendError::InvalidInput("x".into()).errno(), 22);
+        assert_eq!(BackendError::Unsupported("x".into()).errno(), 95);
         assert_eq!(kind_errno(&ErrorKind::SocketMissing), 2);
         assert_eq!(
             kind_errno(&ErrorKind::UnreachableTarget { target: "n".into() }),
             113
         );
-        assert!(BindingError::Unsatisfiable("x".into()).is_validation());
-        assert!(!BindingError::Internal("x".into()).is_validation());
+        assert!(BackendError::Unsatisfiable("x".into()).is_validation());
+        assert!(!BackendError::Internal("x".into()).is_validation());
         assert_eq!(
-            BindingError::Failed {
+            BackendError::Failed {
                 message: "m".into(),
                 errno: 5
             }

@@ -2,8 +2,8 @@
 //!
 //! Each test checks the exact text an operator would read, since the results and errors are produced here and the shim passes them through.
 
-use _native::{
-    ApplyOptions, BindingError, apply, daemon_action, preview, probe, refusal, remove,
+use orch_backend::{
+    ApplyOptions, BackendError, apply, daemon_action, preview, probe, refusal, remove,
     service_action,
 };
 use serde_json::{Value, json};
@@ -240,7 +240,7 @@ fn remove_disables_everywhere_and_forgets_the_spec() {
         json!({"result": "rgw.foo: removed; disabled rgw on node1, node2", "forget": "rgw.foo"})
     );
     let error = remove(&fake.config(), "mon", "[]", true).unwrap_err();
-    assert!(matches!(error, BindingError::Unsatisfiable(_)));
+    assert!(matches!(error, BackendError::Unsatisfiable(_)));
     assert_eq!(
         error.to_string(),
         "mon: removing the mon service is refused even with --force: the cluster needs at least 1 mon; shrink it with ceph orch apply mon <placement> instead"
@@ -281,7 +281,7 @@ fn probes_say_why_microceph_is_unavailable() {
         (true, String::new())
     );
     let missing =
-        _native::Config::from_json(r#"{"socket": "/nonexistent/control.socket"}"#).unwrap();
+        orch_backend::Config::from_json(r#"{"socket": "/nonexistent/control.socket"}"#).unwrap();
     let (available, reason) = probe(&missing, std::time::Duration::from_secs(2)).unwrap();
     assert!(!available);
     assert!(

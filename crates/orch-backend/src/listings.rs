@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::cache::{Snapshot, snapshot};
 use crate::config::Config;
-use crate::error::BindingError;
+use crate::error::BackendError;
 use crate::spec_json::{ParsedSpec, stored_specs};
 
 /// Ceph's `DaemonDescriptionStatus` values.
@@ -30,7 +30,7 @@ pub struct DaemonFilter {
 }
 
 /// `orch host ls`: `{hostname, addr, status, labels}` per member.
-pub fn hosts(config: &Config, refresh: bool) -> Result<String, BindingError> {
+pub fn hosts(config: &Config, refresh: bool) -> Result<String, BackendError> {
     let snapshot = snapshot(config, refresh)?;
     let items: Vec<Value> = listing::hosts(&snapshot.observation.state)
         .into_iter()
@@ -53,7 +53,7 @@ pub fn services(
     service_type: Option<&str>,
     service_name: Option<&str>,
     refresh: bool,
-) -> Result<String, BindingError> {
+) -> Result<String, BackendError> {
     let stored = stored_specs(stored_json)?;
     let snapshot = snapshot(config, refresh)?;
     let specs: Vec<_> = stored.iter().map(|parsed| parsed.spec.clone()).collect();
@@ -81,7 +81,7 @@ pub fn daemons(
     stored_json: &str,
     filter: &DaemonFilter,
     refresh: bool,
-) -> Result<String, BindingError> {
+) -> Result<String, BackendError> {
     let stored = stored_specs(stored_json)?;
     let snapshot = snapshot(config, refresh)?;
     let specs: Vec<_> = stored.into_iter().map(|parsed| parsed.spec).collect();
@@ -108,7 +108,7 @@ pub fn inventory(
     hosts: Option<&[String]>,
     labels: Option<&[String]>,
     refresh: bool,
-) -> Result<String, BindingError> {
+) -> Result<String, BackendError> {
     let snapshot = snapshot(config, refresh)?;
     let any_label = labels.is_some_and(|labels| !labels.is_empty());
     let items: Vec<Value> = listing::inventory(&snapshot.observation.state)

@@ -7,11 +7,11 @@
 use orch_core::PlacementSpec;
 use serde_json::Value;
 
-use crate::error::BindingError;
+use crate::error::BackendError;
 use crate::spec_json::{invalid, wrong_type};
 
 /// Reads a placement object.
-pub(crate) fn parse_placement(value: &Value) -> Result<PlacementSpec, BindingError> {
+pub(crate) fn parse_placement(value: &Value) -> Result<PlacementSpec, BackendError> {
     let Value::Object(fields) = value else {
         return Err(wrong_type("placement", "an object", value));
     };
@@ -47,7 +47,7 @@ pub(crate) fn parse_placement(value: &Value) -> Result<PlacementSpec, BindingErr
 }
 
 /// One placement host: `"host"`, Ceph's `"host:network=name"`, or `{hostname, network, name}`.
-fn placement_host(value: &Value) -> Result<String, BindingError> {
+fn placement_host(value: &Value) -> Result<String, BackendError> {
     let (hostname, network, name) = match value {
         Value::String(text) => {
             let end = text.find([':', '=']).unwrap_or(text.len());
@@ -85,7 +85,7 @@ fn placement_host(value: &Value) -> Result<String, BindingError> {
     Ok(hostname)
 }
 
-fn host_pattern(value: &Value) -> Result<String, BindingError> {
+fn host_pattern(value: &Value) -> Result<String, BackendError> {
     match value {
         Value::String(pattern) => Ok(pattern.clone()),
         Value::Object(fields) => {
@@ -110,7 +110,7 @@ fn host_pattern(value: &Value) -> Result<String, BindingError> {
     }
 }
 
-fn count(key: &str, value: &Value) -> Result<u32, BindingError> {
+fn count(key: &str, value: &Value) -> Result<u32, BackendError> {
     value
         .as_u64()
         .and_then(|number| u32::try_from(number).ok())

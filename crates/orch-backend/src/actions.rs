@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::cache;
 use crate::config::Config;
-use crate::error::{BindingError, error_text};
+use crate::error::{BackendError, error_text};
 use crate::report;
 use crate::runtime::block_on;
 use crate::spec_json::stored_specs;
@@ -22,7 +22,7 @@ pub fn remove(
     service_name: &str,
     stored_json: &str,
     force: bool,
-) -> Result<String, BindingError> {
+) -> Result<String, BackendError> {
     let stored: Vec<_> = stored_specs(stored_json)?
         .into_iter()
         .map(|parsed| parsed.spec)
@@ -65,7 +65,7 @@ pub fn service_action(
     config: &Config,
     action: &str,
     service_name: &str,
-) -> Result<String, BindingError> {
+) -> Result<String, BackendError> {
     let snapshot = cache::snapshot(config, true)?;
     let plan = plan_service_action(action, service_name, &snapshot.observation.state);
     if !plan.is_satisfiable() {
@@ -88,7 +88,7 @@ pub fn daemon_action(
     config: &Config,
     action: &str,
     daemon_name: &str,
-) -> Result<String, BindingError> {
+) -> Result<String, BackendError> {
     let snapshot = cache::snapshot(config, true)?;
     let plan = plan_daemon_action(action, daemon_name, &snapshot.observation.state);
     if !plan.is_satisfiable() {
@@ -109,7 +109,7 @@ pub fn daemon_action(
 }
 
 /// `GET /core/1.0` within `timeout`: whether MicroCeph answers and is ready, and why not.
-pub fn probe(config: &Config, timeout: Duration) -> Result<(bool, String), BindingError> {
+pub fn probe(config: &Config, timeout: Duration) -> Result<(bool, String), BackendError> {
     let client = config.probe_client(timeout);
     let answer = block_on(client.server_info())?;
     Ok(match answer {
@@ -127,7 +127,7 @@ pub fn probe(config: &Config, timeout: Duration) -> Result<(bool, String), Bindi
 }
 
 /// Observes the cluster now for the cache: `{"observed_at": secs, "members": n, "problems": [str]}`.
-pub fn refresh(config: &Config) -> Result<String, BindingError> {
+pub fn refresh(config: &Config) -> Result<String, BackendError> {
     let snapshot = cache::observe_now(config)?;
     let problems = snapshot.problem_texts();
     Ok(json!({

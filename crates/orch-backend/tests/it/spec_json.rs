@@ -2,7 +2,7 @@
 //!
 //! The inputs are the shapes `ServiceSpec.to_json()` writes in pacific, reef and tentacle (`ceph-orch-interface.md` §3), plus hand-written ones an operator may feed to `ceph orch apply -i`.
 
-use _native::{BindingError, ParsedSpec, parse_spec};
+use orch_backend::{BackendError, ParsedSpec, parse_spec};
 use serde_json::{Value, json};
 
 /// A one-line summary of a read spec, or the error and its class.
@@ -40,10 +40,10 @@ fn summary(parsed: &ParsedSpec) -> String {
     parts.join(" | ")
 }
 
-fn class(error: &BindingError) -> &'static str {
+fn class(error: &BackendError) -> &'static str {
     match error {
-        BindingError::InvalidInput(_) => "invalid",
-        BindingError::Unsupported(_) => "unsupported",
+        BackendError::InvalidInput(_) => "invalid",
+        BackendError::Unsupported(_) => "unsupported",
         _ => "other",
     }
 }

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use _native::Config;
 use fake_microceph::{BlockingServer, Cluster, MemberStatus, MemberUpdate, Options, Server};
+use orch_backend::Config;
 use serde_json::Value;
 
 /// A fake three-member cluster on its own socket, stopped when dropped.
@@ -19,7 +19,7 @@ impl Fake {
     pub(crate) fn start() -> Self {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
-            "mgr-binding-it-{}-{}",
+            "orch-backend-it-{}-{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));

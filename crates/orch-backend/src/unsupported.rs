@@ -1,9 +1,9 @@
 //! The operations this orchestrator refuses, each with the `microceph` command that does the job instead.
 //!
 //! MicroCeph manages hosts and disks itself: hosts join with a token, and OSDs are added per disk on the host that owns it.
-//! Ceph's orchestrator verbs for them are refused here with [`BindingError::Unsupported`], so the text lives in one place and the shim only passes the operation name.
+//! Ceph's orchestrator verbs for them are refused here with [`BackendError::Unsupported`], so the text lives in one place and the shim only passes the operation name.
 
-use crate::error::BindingError;
+use crate::error::BackendError;
 
 /// The operations the shim may ask about, as Ceph's method names.
 pub const OPERATIONS: [&str; 7] = [
@@ -17,7 +17,7 @@ pub const OPERATIONS: [&str; 7] = [
 ];
 
 /// The refusal for `operation` on `subject` (a host name, a label, a spec name; may be empty).
-pub fn refusal(operation: &str, subject: &str) -> BindingError {
+pub fn refusal(operation: &str, subject: &str) -> BackendError {
     let subject = if subject.is_empty() {
         String::new()
     } else {
@@ -41,7 +41,7 @@ pub fn refusal(operation: &str, subject: &str) -> BindingError {
         ),
         other => format!("{other} is not supported by the microceph orchestrator"),
     };
-    BindingError::Unsupported(message)
+    BackendError::Unsupported(message)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use microceph_client::{CallError, ErrorKind, ExecutionReport};
 use orch_core::{CallBody, Method, Plan, PlannedCall};
 
-use crate::error::{BindingError, error_text, kind_errno};
+use crate::error::{BackendError, error_text, kind_errno};
 
 /// What a report did, for a successful result: `enabled rgw on node2, node3; disabled rgw on node1`.
 pub(crate) fn changes(report: &ExecutionReport) -> String {
@@ -34,7 +34,7 @@ pub(crate) fn success(subject: &str, report: &ExecutionReport, already_on: &[Str
 }
 
 /// The failure for a report with failed calls.
-pub(crate) fn failure(subject: &str, report: &ExecutionReport) -> BindingError {
+pub(crate) fn failure(subject: &str, report: &ExecutionReport) -> BackendError {
     let mut parts: Vec<String> = report
         .failed()
         .map(|(call, error)| format!("failed on {}: {}", call.target, call_error_text(error)))
@@ -56,7 +56,7 @@ pub(crate) fn failure(subject: &str, report: &ExecutionReport) -> BindingError {
             CallError::MicroCeph(error) => kind_errno(&error.kind()),
             CallError::Unsendable { .. } => kind_errno(&ErrorKind::Other),
         });
-    BindingError::Failed {
+    BackendError::Failed {
         message: format!("{subject}: {}", parts.join("; ")),
         errno,
     }
@@ -77,12 +77,12 @@ pub(crate) fn done_lines(subject: &str, report: &ExecutionReport) -> Vec<String>
 }
 
 /// The refusal of an unsatisfiable plan: every error finding, in order.
-pub(crate) fn unsatisfiable(subject: &str, plan: &Plan) -> BindingError {
+pub(crate) fn unsatisfiable(subject: &str, plan: &Plan) -> BackendError {
     let errors: Vec<&str> = plan
         .errors()
         .map(|finding| finding.message.as_str())
         .collect();
-    BindingError::Unsatisfiable(format!("{subject}: {}", errors.join("; ")))
+    BackendError::Unsatisfiable(format!("{subject}: {}", errors.join("; ")))
 }
 
 /// A result followed by one `warning: ...` line per warning.

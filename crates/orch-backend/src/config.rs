@@ -10,7 +10,7 @@ use std::time::Duration;
 use microceph_client::{Client, Timeouts};
 use serde::Deserialize;
 
-use crate::error::BindingError;
+use crate::error::BackendError;
 
 /// The refresh interval used when the shim gives none.
 const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_mins(1);
@@ -42,14 +42,14 @@ struct ConfigJson {
 
 impl Config {
     /// Reads the shim's JSON configuration.
-    pub fn from_json(text: &str) -> Result<Self, BindingError> {
+    pub fn from_json(text: &str) -> Result<Self, BackendError> {
         let json: ConfigJson = serde_json::from_str(text).map_err(|error| {
-            BindingError::InvalidInput(format!("invalid microceph module configuration: {error}"))
+            BackendError::InvalidInput(format!("invalid microceph module configuration: {error}"))
         })?;
         let defaults = Timeouts::default();
         let socket = match json.socket {
             Some(socket) if socket.is_empty() => {
-                return Err(BindingError::InvalidInput(
+                return Err(BackendError::InvalidInput(
                     "invalid microceph module configuration: socket is empty; give the path of MicroCeph's control socket".to_owned(),
                 ));
             }
@@ -95,17 +95,17 @@ impl Config {
 }
 
 /// Reads a duration in seconds, which must be positive and at most a day.
-pub(crate) fn seconds(
+pub fn seconds(
     name: &str,
     value: Option<f64>,
     default: Duration,
-) -> Result<Duration, BindingError> {
+) -> Result<Duration, BackendError> {
     match value {
         None => Ok(default),
         Some(value) if value.is_finite() && value > 0.0 && value <= MAX_SECONDS => {
             Ok(Duration::from_secs_f64(value))
         }
-        Some(value) => Err(BindingError::InvalidInput(format!(
+        Some(value) => Err(BackendError::InvalidInput(format!(
             "invalid microceph module configuration: {name} is {value}; give a number of seconds above 0 and at most {MAX_SECONDS}"
         ))),
     }

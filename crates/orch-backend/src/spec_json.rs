@@ -15,7 +15,7 @@
 use orch_core::{NfsSettings, PlacementSpec, RgwSettings, ServiceSpec};
 use serde_json::{Map, Value};
 
-use crate::error::BindingError;
+use crate::error::BackendError;
 use crate::placement_json::parse_placement;
 use crate::unsupported;
 
@@ -33,7 +33,7 @@ pub struct ParsedSpec {
 }
 
 /// Reads a JSON array of specs without interpreting them, naming `what` in errors.
-pub fn spec_list(text: &str, what: &str) -> Result<Vec<Value>, BindingError> {
+pub fn spec_list(text: &str, what: &str) -> Result<Vec<Value>, BackendError> {
     match serde_json::from_str(text) {
         Ok(Value::Array(items)) => Ok(items),
         Ok(other) => Err(invalid(format!(
@@ -45,7 +45,7 @@ pub fn spec_list(text: &str, what: &str) -> Result<Vec<Value>, BindingError> {
 }
 
 /// Reads the specs kept in the mgr store; one that no longer reads is left out, so a bad entry cannot hide the others.
-pub fn stored_specs(text: &str) -> Result<Vec<ParsedSpec>, BindingError> {
+pub fn stored_specs(text: &str) -> Result<Vec<ParsedSpec>, BackendError> {
     Ok(spec_list(text, "the stored specs")?
         .iter()
         .filter_map(|value| parse_spec(value).ok())
@@ -53,7 +53,7 @@ pub fn stored_specs(text: &str) -> Result<Vec<ParsedSpec>, BindingError> {
 }
 
 /// Reads one spec.
-pub fn parse_spec(value: &Value) -> Result<ParsedSpec, BindingError> {
+pub fn parse_spec(value: &Value) -> Result<ParsedSpec, BackendError> {
     let Value::Object(top) = value else {
         return Err(invalid(format!(
             "a service spec must be a JSON object, got {}",
@@ -127,7 +127,7 @@ impl Reader {
         self.fields.remove(key).filter(|value| !value.is_null())
     }
 
-    fn string(&mut self, key: &str) -> Result<Option<String>, BindingError> {
+    fn string(&mut self, key: &str) -> Result<Option<String>, BackendError> {
         match self.take(key) {
             None => Ok(None),
             Some(Value::String(text)) => Ok(Some(text)),
@@ -135,7 +135,7 @@ impl Reader {
         }
     }
 
-    fn boolean(&mut self, key: &str) -> Result<bool, BindingError> {
+    fn boolean(&mut self, key: &str) -> Result<bool, BackendError> {
         match self.take(key) {
             None => Ok(false),
             Some(Value::Bool(flag)) => Ok(flag),
@@ -143,7 +143,7 @@ impl Reader {
         }
     }
 
-    fn port(&mut self, key: &str) -> Result<Option<u16>, BindingError> {
+    fn port(&mut self, key: &str) -> Result<Option<u16>, BackendError> {
         self.take(key)
             .map(|value| {
                 value
@@ -155,7 +155,7 @@ impl Reader {
     }
 
     /// `service_type` and `service_id`, completed from `service_name` as Ceph's `from_json` does.
-    fn name(&mut self) -> Result<(String, Option<String>), BindingError> {
+    fn name(&mut self) -> Result<(String, Option<String>), BackendError> {
         let service_name = self.string("service_name")?;
         let mut service_type = self.string("service_type")?.filter(|text| !text.is_empty());
         let mut service_id = self.string("service_id")?.filter(|text| !text.is_empty());
@@ -175,7 +175,7 @@ impl Reader {
         Ok((service_type, service_id))
     }
 
-    fn rgw(&mut self) -> Result<RgwSettings, BindingError> {
+    fn rgw(&mut self) -> Result<RgwSettings, BackendError> {
         let certificate_pem = match self.take("rgw_frontend_ssl_certificate") {
             None => None,
             Some(Value::String(pem)) => Some(pem),
@@ -217,7 +217,7 @@ impl Reader {
         })
     }
 
-    fn nfs(&mut self) -> Result<NfsSettings, BindingError> {
+    fn nfs(&mut self) -> Result<NfsSettings, BackendError> {
         let bind_address = self.string("virtual_ip")?.map(|address| {
             address
                 .split_once('/')
@@ -288,12 +288,12 @@ pub(crate) fn kind(value: &Value) -> &'static str {
     }
 }
 
-pub(crate) fn wrong_type(key: &str, expected: &str, value: &Value) -> BindingError {
+pub(crate) fn wrong_type(key: &str, expected: &str, value: &Value) -> BackendError {
     invalid(format!(
         "spec field '{key}' must be {expected}, got {value}"
     ))
 }
 
-pub(crate) fn invalid(message: String) -> BindingError {
-    BindingError::InvalidInput(message)
+pub(crate) fn invalid(message: String) -> BackendError {
+    BackendError::InvalidInput(message)
 }

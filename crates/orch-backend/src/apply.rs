@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::cache::{self, Snapshot};
 use crate::config::Config;
-use crate::error::BindingError;
+use crate::error::BackendError;
 use crate::report;
 use crate::runtime::block_on;
 use crate::spec_json::{ParsedSpec, parse_spec, spec_list, stored_specs};
@@ -32,9 +32,9 @@ pub struct ApplyOptions {
 
 impl ApplyOptions {
     /// Reads `{"no_overwrite": bool, "continue_on_error": bool}`.
-    pub fn from_json(text: &str) -> Result<Self, BindingError> {
+    pub fn from_json(text: &str) -> Result<Self, BackendError> {
         serde_json::from_str(text)
-            .map_err(|error| BindingError::InvalidInput(format!("invalid apply options: {error}")))
+            .map_err(|error| BackendError::InvalidInput(format!("invalid apply options: {error}")))
     }
 }
 
@@ -44,7 +44,7 @@ pub fn apply(
     specs_json: &str,
     stored_json: &str,
     options: ApplyOptions,
-) -> Result<String, BindingError> {
+) -> Result<String, BackendError> {
     let specs = spec_list(specs_json, "the specs to apply")?;
     let mut stored: Vec<ServiceSpec> = stored_specs(stored_json)?
         .into_iter()
@@ -54,7 +54,7 @@ pub fn apply(
     let mut results = Vec::new();
     let mut store = Vec::new();
     let mut lines = Vec::new();
-    let mut failures: Vec<BindingError> = Vec::new();
+    let mut failures: Vec<BackendError> = Vec::new();
     let mut attempted = 0;
     for value in &specs {
         attempted += 1;
@@ -90,7 +90,7 @@ pub fn apply(
 /// Otherwise it is the one failure, followed by what the specs before it did and which specs were not attempted.
 /// Its errno and its class (validation or not) are the first failure's.
 fn failure(
-    failures: &[BindingError],
+    failures: &[BackendError],
     results: &[String],
     lines: &[String],
     not_attempted: &[String],
@@ -146,10 +146,10 @@ fn spec_label(value: &Value, spec_idx: usize) -> String {
 
 /// A spec that does not read, named like every other failure (`nfs.east: spec field 'port' must be ...`), so the operator can tell which of several specs it was.
 /// Only invalid input is named: a refusal, such as that of a `host` spec, names its subject already.
-fn named(error: BindingError, value: &Value, spec_idx: usize) -> BindingError {
+fn named(error: BackendError, value: &Value, spec_idx: usize) -> BackendError {
     match error {
-        BindingError::InvalidInput(message) => {
-            BindingError::InvalidInput(format!("{}: {message}", spec_label(value, spec_idx)))
+        BackendError::InvalidInput(message) => {
+            BackendError::InvalidInput(format!("{}: {message}", spec_label(value, spec_idx)))
         }
         other => other,
     }
@@ -160,7 +160,7 @@ pub fn preview(
     config: &Config,
     specs_json: &str,
     stored_json: &str,
-) -> Result<String, BindingError> {
+) -> Result<String, BackendError> {
     let specs = spec_list(specs_json, "the specs to preview")?;
     let mut stored: Vec<ServiceSpec> = stored_specs(stored_json)?
         .into_iter()
@@ -213,11 +213,11 @@ pub fn preview(
 struct SpecOutcome {
     result: Option<String>,
     store: Option<Value>,
-    error: Option<BindingError>,
+    error: Option<BackendError>,
 }
 
 impl SpecOutcome {
-    fn failed(error: BindingError) -> Self {
+    fn failed(error: BackendError) -> Self {
         SpecOutcome {
             error: Some(error),
             ..SpecOutcome::default()

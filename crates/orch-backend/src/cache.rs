@@ -13,7 +13,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use microceph_client::{Observation, observe};
 
 use crate::config::Config;
-use crate::error::BindingError;
+use crate::error::BackendError;
 use crate::runtime::block_on;
 
 /// An observation and when it was made.
@@ -47,7 +47,7 @@ impl Snapshot {
 }
 
 /// The cached observation for the configured socket, observing again when asked to, when there is none, or when it is too old.
-pub(crate) fn snapshot(config: &Config, refresh: bool) -> Result<Snapshot, BindingError> {
+pub(crate) fn snapshot(config: &Config, refresh: bool) -> Result<Snapshot, BackendError> {
     if !refresh
         && let Some(cached) = entries().get(&config.socket)
         && cached.fetched.elapsed() <= config.max_cache_age()
@@ -58,10 +58,10 @@ pub(crate) fn snapshot(config: &Config, refresh: bool) -> Result<Snapshot, Bindi
 }
 
 /// Observes the cluster now and caches the result.
-pub(crate) fn observe_now(config: &Config) -> Result<Snapshot, BindingError> {
+pub(crate) fn observe_now(config: &Config) -> Result<Snapshot, BackendError> {
     let client = config.client();
     let observation = block_on(observe(&client))?
-        .map_err(|error| BindingError::microceph("cannot observe the MicroCeph cluster", &error))?;
+        .map_err(|error| BackendError::microceph("cannot observe the MicroCeph cluster", &error))?;
     Ok(remember(config, observation))
 }
 
