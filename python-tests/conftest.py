@@ -139,8 +139,13 @@ def fake_microceph(fake_microceph_bin: Path) -> Iterator[FakeMicroCeph]:
 def microceph_on_fake(microceph_orch: OrchHarness, fake_microceph: FakeMicroCeph) -> OrchHarness:
     """The real `microceph` module as the orchestrator backend, talking to `fake_microceph`.
 
-    The socket is set as an operator would: `ceph config set mgr mgr/microceph/socket_path ...`.
+    The socket is set as an operator would: `ceph config set mgr mgr/microceph/socket_path ...`,
+    and Ceph's maps show every daemon of the generated cluster alive (`microceph.alive_cluster`).
     """
+    from mgr_harness import microceph
+
     result = microceph_orch.mgr.config_set("microceph", "socket_path", fake_microceph.socket)
     assert result.retval == 0, result
+    mgr = microceph_orch.mgr
+    mgr.set_cluster_maps(*microceph.alive_cluster(mgr.release.version_string))
     return microceph_orch

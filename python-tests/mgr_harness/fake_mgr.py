@@ -12,10 +12,13 @@ difference is modelled after what the release's binaries do:
   tentacle's raise `ValueError` into the calling module.
 - A command handler that raises yields `-EINVAL` with the traceback as the error text.
 
+- Ceph's maps (`get('mon_status')` and the like), daemon metadata and standby mgrs are what a
+  test sets with `set_cluster_maps`, which then notifies the modules as ceph-mgr would.
+
 What it does not model: sub-interpreters (every module shares this interpreter and its
 `sys.modules`, so class identity holds across modules where pacific and reef would break it),
-the `serve()` thread, `notify()`, standby modules, and anything needing a cluster (librados,
-the OSD map, perf counters). Such calls raise `HarnessGap`.
+the `serve()` thread, standby modules, and anything needing a running cluster (librados, perf
+counters). Such calls raise `HarnessGap`.
 """
 
 from __future__ import annotations
@@ -141,6 +144,10 @@ class FakeMgr:
         # Extra results for `MgrModule.get(name)`, beyond the generated `mgr_map`.
         self.state: dict[str, Any] = {}
         self.mon_command_handlers: dict[str, MonCommandHandler] = {}
+        # Standby mgrs, as the mgr map lists them.
+        self.mgr_standbys: list[str] = []
+        # Daemon metadata by (type, id), as `get_metadata` and `list_servers` report it.
+        self.metadata: dict[tuple[str, str], dict[str, str]] = {}
         self.health_checks: dict[str, dict[str, Any]] = {}
         self.cluster_log: list[tuple[str, int, str]] = []
         self.uris: dict[str, str] = {}
@@ -189,6 +196,10 @@ class FakeMgr:
         """The parts of the MgrMap that modules read."""
         return {
             "active_name": self.mgr_id,
+            "active_gid": 4100,
+            "standbys": [
+                {"gid": 4101 + n, "name": name} for n, name in enumerate(self.mgr_standbys)
+            ],
             "available": True,
             "modules": sorted(self.enabled),
             "always_on_modules": {self.release.name: list(_ALWAYS_ON)},
@@ -213,6 +224,49 @@ class FakeMgr:
         # The real mgr logs an unknown name and returns None.
         self.log(handle.name, f"harness: module requested unknown data '{name}'")
         return None
+
+    def set_cluster_maps(
+        self,
+        maps: dict[str, Any],
+        metadata: dict[tuple[str, str], dict[str, str]],
+        mgr_standbys: list[str],
+    ) -> None:
+        """Replaces what `get()` returns for Ceph's maps, the daemon metadata and the standby
+        mgrs, then notifies every module that listens, as ceph-mgr does when maps change and with
+        every health digest."""
+        self.state.update(copy.deepcopy(maps))
+        self.metadata = dict(metadata)
+        self.mgr_standbys = list(mgr_standbys)
+        for notify_type in ("mon_map", "osd_map", "fs_map", "health"):
+            self.notify_all(notify_type)
+
+    def notify_all(self, notify_type: str) -> None:
+        """Calls `notify(notify_type, '')` on every loaded module whose NOTIFY_TYPES lists it."""
+        for handle in self.modules.values():
+            listened = [
+                str(getattr(t, "value", t)) for t in getattr(handle.cls, "NOTIFY_TYPES", [])
+            ]
+            if notify_type in listened:
+                handle.instance.notify(notify_type, "")
+
+    def get_metadata(self, svc_type: str, svc_id: str) -> dict[str, str] | None:
+        found = self.metadata.get((svc_type, svc_id))
+        return dict(found) if found is not None else None
+
+    def get_server(self, hostname: str | None) -> Any:
+        """`list_servers()` for `None`: each host named in daemon metadata, with its daemons."""
+        servers: dict[str, list[dict[str, str]]] = {}
+        for (svc_type, svc_id), metadata in sorted(self.metadata.items()):
+            servers.setdefault(metadata.get("hostname", ""), []).append(
+                {"type": svc_type, "id": svc_id}
+            )
+        listed = [
+            {"hostname": host, "services": services, "ceph_version": ""}
+            for host, services in servers.items()
+        ]
+        if hostname is None:
+            return listed
+        return next((server for server in listed if server["hostname"] == hostname), {})
 
     def get_ceph_option(self, key: str) -> Any:
         return self.ceph_options.get(key)

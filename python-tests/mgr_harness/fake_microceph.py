@@ -174,6 +174,11 @@ class FakeMicroCeph:
 
     def stop(self) -> None:
         """SIGTERM, then waits; a fake that hangs is killed. The socket directory is removed."""
+        self.halt()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def halt(self) -> None:
+        """Stops the process as MicroCeph's daemon stopping would, keeping its directory."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -181,4 +186,14 @@ class FakeMicroCeph:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def resume(self, binary: Path, timeout: float = 10.0) -> None:
+        """Starts the fake again on the same socket, with its default cluster, after `halt`."""
+        with self.log_path.open("ab") as stderr:
+            self.process = subprocess.Popen(
+                [str(binary), "serve", "--socket", self.socket],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        self._wait_until_answering(timeout)

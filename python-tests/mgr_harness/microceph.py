@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import threading
+from collections.abc import Callable
 from typing import Any
 
 # The three-member cluster `fake-microceph serve` emulates by default: MicroCeph's legacy join
@@ -87,3 +89,109 @@ def without_clock(text: str) -> Any:
         return kept
 
     return strip(data)
+
+
+def ps_rows(rows: list[tuple[str, str, str, str, str]]) -> str:
+    """`orch ps` of `(name, host, ports, status, version)` rows: every column as wide as its
+    widest cell, the time and memory columns right-aligned, two spaces after each column."""
+    columns = [
+        ("NAME", [row[0] for row in rows], "<"),
+        ("HOST", [row[1] for row in rows], "<"),
+        ("PORTS", [row[2] for row in rows], "<"),
+        ("STATUS", [row[3] for row in rows], "<"),
+        ("REFRESHED", ["0s ago"] * len(rows), ">"),
+        ("AGE", ["-"] * len(rows), ">"),
+        ("MEM USE", ["-"] * len(rows), ">"),
+        ("MEM LIM", ["-"] * len(rows), ">"),
+        ("VERSION", [row[4] for row in rows], "<"),
+        ("IMAGE ID", ["<unknown>"] * len(rows), "<"),
+    ]
+    widths = [max(len(title), *(len(cell) for cell in cells)) for title, cells, _ in columns]
+    sized = list(zip(columns, widths, strict=True))
+    header = "".join(f"{title:<{width}}  " for (title, _, _), width in sized)
+    body = [
+        "".join(f"{cells[index]:{align}{width}}  " for (_, cells, align), width in sized)
+        for index in range(len(rows))
+    ]
+    return "\n".join([header, *body])
+
+
+def alive_cluster(
+    version_string: str,
+    election_epoch: int = 6,
+    osd_up_from: int = 5,
+    registered: dict[str, dict[str, int]] | None = None,
+) -> tuple[dict[str, Any], dict[tuple[str, str], dict[str, str]], list[str]]:
+    """Ceph's maps of the generated cluster with every daemon alive, for `set_cluster_maps`.
+
+    Every mon is in quorum after election `election_epoch`, the three mgrs are standbys of the
+    harness's own mgr, the three MDSs are standbys, osd.1 to osd.3 are up and in since epoch
+    `osd_up_from`, an RGW is registered in the service map from each host of `rgw` with the global
+    id it maps to, and every mon, MDS and OSD reports `version_string` in its metadata (mgrs
+    report none, so their version stays unknown). A restart shows as a newer election, a newer
+    `up_from` or another global id. Each daemon registered three days ago, which `orch ps` shows
+    as `running (3d)`.
+    """
+    three_days_ago = (
+        datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=3, minutes=1)
+    ).strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
+    maps = {
+        "mon_status": {
+            "election_epoch": election_epoch,
+            "quorum": [0, 1, 2],
+            "monmap": {"mons": [{"rank": rank, "name": name} for rank, name in enumerate(MEMBERS)]},
+        },
+        "fs_map": {
+            "standbys": [
+                {"gid": 4300 + n, "name": name, "rank": -1, "state": "up:standby"}
+                for n, name in enumerate(MEMBERS)
+            ],
+            "filesystems": [],
+        },
+        "service_map": {
+            "services": {
+                service: {
+                    "daemons": {
+                        "summary": "",
+                        **{
+                            str(gid): {
+                                "gid": gid,
+                                "start_stamp": three_days_ago,
+                                "metadata": {"hostname": host, "ceph_version": version_string},
+                            }
+                            for host, gid in hosts.items()
+                        },
+                    }
+                }
+                for service, hosts in (registered or {}).items()
+            }
+        },
+        "osd_map": {
+            "osds": [
+                {"osd": n, "up": 1, "in": 1, "up_from": osd_up_from}
+                for n in range(1, len(MEMBERS) + 1)
+            ]
+        },
+    }
+    metadata = {
+        (daemon_type, daemon_id): {"hostname": host, "ceph_version": version_string}
+        for daemon_type, daemon_id, host in [
+            *(("mon", name, name) for name in MEMBERS),
+            *(("mds", name, name) for name in MEMBERS),
+            *(("osd", str(n), name) for n, name in enumerate(MEMBERS, start=1)),
+        ]
+    }
+    for daemon_type in ("osd", "mds"):
+        maps[f"{daemon_type}_metadata"] = {
+            daemon_id: dict(found)
+            for (kind, daemon_id), found in metadata.items()
+            if kind == daemon_type
+        }
+    return maps, metadata, list(MEMBERS)
+
+
+def after(seconds: float, action: Callable[[], None]) -> threading.Timer:
+    """Runs `action` on another thread after `seconds`, as the cluster would change meanwhile."""
+    timer = threading.Timer(seconds, action)
+    timer.start()
+    return timer

@@ -12,7 +12,7 @@ import errno
 import pytest
 
 from mgr_harness.fake_microceph import FakeMicroCeph
-from mgr_harness.microceph import GENERATED, placements, restarts, writes
+from mgr_harness.microceph import GENERATED, after, alive_cluster, placements, restarts, writes
 from mgr_harness.orch import OrchHarness
 
 OSD_RESTART_WARNING = (
@@ -128,12 +128,22 @@ def test_rm_refusals(
     assert placements(fake_microceph.state()) == GENERATED
 
 
-def test_restart_mon_restarts_it_on_every_member(
+def confirm_within(harness: OrchHarness, seconds: int) -> None:
+    """Gives Ceph `seconds` to show restarted daemons back."""
+    result = harness.mgr.config_set("microceph", "restart_confirm_timeout", str(seconds))
+    assert result.retval == 0, result
+
+
+def test_restart_mon_restarts_it_on_every_member_and_waits_for_a_new_election(
     microceph_on_fake: OrchHarness, fake_microceph: FakeMicroCeph
 ) -> None:
+    mgr = microceph_on_fake.mgr
+    version = mgr.release.version_string
+    after(0.5, lambda: mgr.set_cluster_maps(*alive_cluster(version, election_epoch=7)))
     assert microceph_on_fake.orch("restart mon") == (
         0,
-        "mon: restarted mon on node1\nmon: restarted mon on node2\nmon: restarted mon on node3",
+        "mon: restarted mon on node1\nmon: restarted mon on node2\nmon: restarted mon on node3\n"
+        "mon: Ceph shows mon.node1, mon.node2, mon.node3 back",
         "",
     )
     assert restarts(fake_microceph.state()) == {
@@ -144,28 +154,62 @@ def test_restart_mon_restarts_it_on_every_member(
     assert placements(fake_microceph.state()) == GENERATED
 
 
-def test_restart_rgw_restarts_it_where_it_runs(
+def test_a_restart_ceph_does_not_confirm_fails_and_says_what_is_missing(
     microceph_on_fake: OrchHarness, fake_microceph: FakeMicroCeph
 ) -> None:
+    confirm_within(microceph_on_fake, 1)
+    result = microceph_on_fake.orch("restart mon")
+    assert result == (
+        -errno.ETIMEDOUT,
+        "",
+        "mon: restarted mon on node1\nmon: restarted mon on node2\nmon: restarted mon on node3\n"
+        "mon: Ceph does not show mon.node1 (no new mon election yet), mon.node2 (no new mon "
+        "election yet), mon.node3 (no new mon election yet) back within 1 s",
+    )
+    assert restarts(fake_microceph.state()) == {
+        "node1": {"mon": 1},
+        "node2": {"mon": 1},
+        "node3": {"mon": 1},
+    }
+
+
+def test_restart_rgw_restarts_it_where_it_runs_and_waits_for_it_to_register_again(
+    microceph_on_fake: OrchHarness, fake_microceph: FakeMicroCeph
+) -> None:
+    mgr = microceph_on_fake.mgr
+    version = mgr.release.version_string
     assert microceph_on_fake.orch("apply rgw foo --placement=node1,node3").retval == 0
+    mgr.set_cluster_maps(
+        *alive_cluster(version, registered={"rgw": {"node1": 5001, "node3": 5003}})
+    )
+    after(
+        0.5,
+        lambda: mgr.set_cluster_maps(
+            *alive_cluster(version, registered={"rgw": {"node1": 5011, "node3": 5013}})
+        ),
+    )
     assert microceph_on_fake.orch("restart rgw.foo") == (
         0,
-        "rgw.foo: restarted rgw on node1\nrgw.foo: restarted rgw on node3",
+        "rgw.foo: restarted rgw on node1\nrgw.foo: restarted rgw on node3\n"
+        "rgw.foo: Ceph shows rgw.node1, rgw.node3 back",
         "",
     )
     assert restarts(fake_microceph.state()) == {"node1": {"rgw": 1}, "node3": {"rgw": 1}}
 
 
-def test_restart_osd_says_microceph_may_not_restart_any(
+def test_restart_osd_fails_when_microceph_restarted_none(
     microceph_on_fake: OrchHarness, fake_microceph: FakeMicroCeph
 ) -> None:
+    confirm_within(microceph_on_fake, 1)
     assert microceph_on_fake.orch("restart osd") == (
-        0,
-        "osd: restarted osd on node1\nosd: restarted osd on node2\nosd: restarted osd on node3\n"
-        + OSD_RESTART_WARNING,
+        -errno.ETIMEDOUT,
         "",
+        "osd: restarted osd on node1\nosd: restarted osd on node2\nosd: restarted osd on node3\n"
+        "osd: Ceph does not show osd.1 (still up since before the restart), osd.2 (still up "
+        "since before the restart), osd.3 (still up since before the restart) back within 1 s\n"
+        + OSD_RESTART_WARNING,
     )
-    # Exactly what the warning says: MicroCeph answered, and restarted nothing.
+    # Exactly what Ceph's OSD map showed: MicroCeph answered, and restarted nothing.
     assert restarts(fake_microceph.state()) == {}
     assert sorted(fake_microceph.log()) == [
         f"skipped restart of osd on node{index}: osd service is not planned for current host"
@@ -202,9 +246,12 @@ def test_restart_refusals(
 def test_daemon_restart_of_a_mon(
     microceph_on_fake: OrchHarness, fake_microceph: FakeMicroCeph
 ) -> None:
+    mgr = microceph_on_fake.mgr
+    version = mgr.release.version_string
+    after(0.5, lambda: mgr.set_cluster_maps(*alive_cluster(version, election_epoch=7)))
     assert microceph_on_fake.orch("daemon restart mon.node1") == (
         0,
-        "mon.node1: restarted mon on node1",
+        "mon.node1: restarted mon on node1\nmon.node1: Ceph shows mon.node1 back",
         "",
     )
     assert writes(fake_microceph.requests()) == ["POST /1.0/services/restart node1"]
@@ -214,9 +261,12 @@ def test_daemon_restart_of_a_mon(
 def test_daemon_restart_of_an_osd_goes_to_its_host(
     microceph_on_fake: OrchHarness, fake_microceph: FakeMicroCeph
 ) -> None:
+    mgr = microceph_on_fake.mgr
+    version = mgr.release.version_string
+    after(0.5, lambda: mgr.set_cluster_maps(*alive_cluster(version, osd_up_from=9)))
     assert microceph_on_fake.orch("daemon restart osd.2") == (
         0,
-        f"osd.2: restarted osd on node2\n{OSD_RESTART_WARNING}",
+        f"osd.2: restarted osd on node2\nosd.2: Ceph shows osd.2 back\n{OSD_RESTART_WARNING}",
         "",
     )
     assert writes(fake_microceph.requests()) == ["POST /1.0/services/restart node2"]

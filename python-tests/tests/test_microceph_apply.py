@@ -13,7 +13,15 @@ import errno
 import pytest
 
 from mgr_harness.fake_microceph import FakeMicroCeph
-from mgr_harness.microceph import GENERATED, MEMBERS, placements, settled, writes
+from mgr_harness.microceph import (
+    GENERATED,
+    MEMBERS,
+    alive_cluster,
+    placements,
+    ps_rows,
+    settled,
+    writes,
+)
 from mgr_harness.orch import OrchHarness
 from mgr_harness.release import Release
 
@@ -130,22 +138,34 @@ def test_apply_rgw_with_a_port(
         "enabled rgw on node2 (port 8080)",
         "enabled rgw on node3 (port 8080)",
     ]
+    # Only node2's RGW has registered in Ceph's service map so far.
+    mgr = microceph_on_fake.mgr
+    mgr.set_cluster_maps(
+        *alive_cluster(mgr.release.version_string, registered={"rgw": {"node2": 5002}})
+    )
     retval, stdout, stderr = microceph_on_fake.orch("ls rgw")
     assert (retval, settled(stdout), stderr) == (
         0,
         "NAME     PORTS   RUNNING  REFRESHED  AGE  PLACEMENT    \n"
-        "rgw.web  ?:8080      2/2  0s ago     -    node2;node3  ",
+        "rgw.web  ?:8080      1/2  0s ago     -    node2;node3  ",
         "",
     )
     retval, stdout, stderr = microceph_on_fake.orch("ps --daemon_type rgw")
+    version = ceph_release.upstream_version
     assert (retval, settled(stdout), stderr) == (
         0,
-        "NAME       HOST   PORTS          STATUS   REFRESHED  AGE  MEM USE  MEM LIM  VERSION    "
-        "IMAGE ID   \n"
-        "rgw.node2  node2  10.0.0.2:8080  enabled     0s ago    -        -        -  <unknown>  "
-        "<unknown>  \n"
-        "rgw.node3  node3  10.0.0.3:8080  enabled     0s ago    -        -        -  <unknown>  "
-        "<unknown>  ",
+        ps_rows(
+            [
+                ("rgw.node2", "node2", "10.0.0.2:8080", "running (3d)", version),
+                (
+                    "rgw.node3",
+                    "node3",
+                    "10.0.0.3:8080",
+                    "stopped (not in the service map)",
+                    "<unknown>",
+                ),
+            ]
+        ),
         "",
     )
     assert microceph_on_fake.orch("ls rgw --export") == (
@@ -192,14 +212,15 @@ def test_apply_nfs_with_a_port(
         "nfs.east": ["node1 0.0.0.0:2050", "node2 0.0.0.0:2050"],
     }
     retval, stdout, stderr = microceph_on_fake.orch("ps --service_name nfs.east")
+    unknown = "unknown (not in the service map)"
     assert (retval, settled(stdout), stderr) == (
         0,
-        "NAME            HOST   PORTS          STATUS   REFRESHED  AGE  MEM USE  MEM LIM  "
-        "VERSION    IMAGE ID   \n"
-        "nfs.east.node1  node1  10.0.0.1:2050  enabled     0s ago    -        -        -  "
-        "<unknown>  <unknown>  \n"
-        "nfs.east.node2  node2  10.0.0.2:2050  enabled     0s ago    -        -        -  "
-        "<unknown>  <unknown>  ",
+        ps_rows(
+            [
+                ("nfs.east.node1", "node1", "10.0.0.1:2050", unknown, "<unknown>"),
+                ("nfs.east.node2", "node2", "10.0.0.2:2050", unknown, "<unknown>"),
+            ]
+        ),
         "",
     )
     assert microceph_on_fake.orch("ls nfs --export") == (

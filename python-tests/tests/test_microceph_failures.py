@@ -13,7 +13,7 @@ import time
 import pytest
 
 from mgr_harness.fake_microceph import FakeMicroCeph
-from mgr_harness.microceph import GENERATED, placements, restarts, settled, writes
+from mgr_harness.microceph import GENERATED, alive_cluster, placements, restarts, settled, writes
 from mgr_harness.orch import OrchHarness
 
 
@@ -39,7 +39,11 @@ def test_an_unreachable_member_during_apply_is_named_with_what_changed_elsewhere
         + "; changed: enabled rgw on node1, node3"
     )
     assert placements(fake_microceph.state()) == {**GENERATED, "rgw": ["node1", "node3"]}
-    # The spec is kept: it is what the operator asked for, and `orch ls` shows the shortfall.
+    # The spec is kept: it is what the operator asked for, and `orch ls` shows the shortfall
+    # once the two RGWs that were enabled have registered with Ceph.
+    mgr = microceph_on_fake.mgr
+    registered = {"rgw": {"node1": 5001, "node3": 5003}}
+    mgr.set_cluster_maps(*alive_cluster(mgr.release.version_string, registered=registered))
     retval, stdout, stderr = microceph_on_fake.orch("ls rgw")
     assert (retval, settled(stdout), stderr) == (
         0,
@@ -108,6 +112,9 @@ def test_a_failed_enable_shows_microcephs_text_and_a_retry_completes(
         "changed: enabled rbd-mirror on node1, node3"
     )
     assert placements(fake_microceph.state()) == {**GENERATED, "rbd-mirror": ["node1", "node3"]}
+    mgr = microceph_on_fake.mgr
+    registered = {"rbd-mirror": {"node1": 5101, "node3": 5103}}
+    mgr.set_cluster_maps(*alive_cluster(mgr.release.version_string, registered=registered))
     retval, stdout, stderr = microceph_on_fake.orch("ls rbd-mirror")
     assert (retval, settled(stdout), stderr) == (
         0,

@@ -17,7 +17,7 @@ import pytest
 
 from mgr_harness import microceph
 from mgr_harness.fake_microceph import FakeMicroCeph
-from mgr_harness.microceph import settled, without_clock
+from mgr_harness.microceph import ps_rows, settled, without_clock
 from mgr_harness.orch import OrchHarness
 from mgr_harness.release import Release
 
@@ -34,19 +34,18 @@ LS_MON = "mon                       3/3  0s ago     -    node1;node2;node3  "
 LS_OSD = "osd                         3  0s ago     -    <unmanaged>        "
 
 
-def ps_table(daemons: list[tuple[str, str]]) -> str:
-    """`orch ps` of daemons `(name, host)` that have no ports; NAME is as wide as the widest."""
-    width = max(len(name) for name, _ in daemons)
-    header = (
-        f"{'NAME':<{width}}  HOST   PORTS  STATUS   REFRESHED  AGE  MEM USE  MEM LIM  VERSION    "
-        "IMAGE ID   "
+def ps_table(daemons: list[tuple[str, str]], version: str) -> str:
+    """`orch ps` of running daemons `(name, host)` without ports, as Ceph lays the table out.
+
+    Mons, MDSs and OSDs report `version` in their metadata; mgrs report none.
+    """
+    return ps_rows(
+        [(name, host, "", "running", version_of(name, version)) for name, host in daemons]
     )
-    rows = [
-        f"{name:<{width}}  {host}         enabled     0s ago    -        -        -  "
-        "<unknown>  <unknown>  "
-        for name, host in daemons
-    ]
-    return lines(header, *rows)
+
+
+def version_of(name: str, version: str) -> str:
+    return "<unknown>" if name.startswith("mgr.") else version
 
 
 def test_orch_status_says_the_backend_is_available(microceph_on_fake: OrchHarness) -> None:
@@ -233,7 +232,11 @@ def test_orch_ps_lists_every_daemon(microceph_on_fake: OrchHarness) -> None:
         for host in microceph.MEMBERS
     ]
     daemons += [(f"osd.{index}", f"node{index}") for index in (1, 2, 3)]
-    assert (retval, settled(stdout), stderr) == (0, ps_table(daemons), "")
+    assert (retval, settled(stdout), stderr) == (
+        0,
+        ps_table(daemons, microceph_on_fake.mgr.release.upstream_version),
+        "",
+    )
 
 
 @pytest.mark.parametrize(
@@ -268,7 +271,11 @@ def test_orch_ps_filters(
     microceph_on_fake: OrchHarness, line: str, daemons: list[tuple[str, str]]
 ) -> None:
     retval, stdout, stderr = microceph_on_fake.orch(line)
-    assert (retval, settled(stdout), stderr) == (0, ps_table(daemons), "")
+    assert (retval, settled(stdout), stderr) == (
+        0,
+        ps_table(daemons, microceph_on_fake.mgr.release.upstream_version),
+        "",
+    )
 
 
 def test_orch_ps_of_an_unknown_host_reports_no_daemon(microceph_on_fake: OrchHarness) -> None:
@@ -291,8 +298,9 @@ def test_orch_ps_format_json(microceph_on_fake: OrchHarness, ceph_release: Relea
             **extra,
             "ports": [],
             "service_name": "mon",
-            "status": -2,
-            "status_desc": "enabled",
+            "status": 1,
+            "status_desc": "running",
+            "version": ceph_release.upstream_version,
         }
         for host in microceph.MEMBERS
     ]

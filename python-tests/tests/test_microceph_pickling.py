@@ -202,13 +202,19 @@ def test_applies_cross_intact(crossing: Crossing, fake_microceph: FakeMicroCeph)
     assert crossing.result("remove_service", "rgw.web") == (
         "rgw.web: removed; disabled rgw on node1, node2"
     )
+    # Ceph has not read its monmap: the restarts are done, and said not to be confirmed.
+    crossing.harness.mgr.set_cluster_maps({"mon_status": None}, {}, [])
     assert crossing.result("service_action", "restart", "mon") == [
         "mon: restarted mon on node1",
         "mon: restarted mon on node2",
         "mon: restarted mon on node3",
+        "warning: restart not confirmed for mon.node1: the monmap was not read",
+        "warning: restart not confirmed for mon.node2: the monmap was not read",
+        "warning: restart not confirmed for mon.node3: the monmap was not read",
     ]
     assert crossing.result("daemon_action", "restart", "mon.node1") == (
-        "mon.node1: restarted mon on node1"
+        "mon.node1: restarted mon on node1\n"
+        "warning: restart not confirmed for mon.node1: the monmap was not read"
     )
 
 

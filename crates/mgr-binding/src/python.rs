@@ -63,7 +63,9 @@ fn py_error(error: &BackendError) -> PyErr {
         BackendError::InvalidInput(_) => MicroCephInvalidInput::new_err(args),
         BackendError::Unsatisfiable(_) => MicroCephUnsatisfiable::new_err(args),
         BackendError::MicroCeph { .. } => MicroCephRequestError::new_err(args),
-        BackendError::Failed { .. } => MicroCephExecutionFailed::new_err(args),
+        BackendError::Failed { .. } | BackendError::NotConfirmed(_) => {
+            MicroCephExecutionFailed::new_err(args)
+        }
         BackendError::Unsupported(_) => MicroCephUnsupported::new_err(args),
         BackendError::Internal(_) => MicroCephInternalError::new_err(args),
     }
@@ -88,10 +90,41 @@ fn probe(py: Python<'_>, config: String, timeout_secs: f64) -> PyResult<(bool, S
     })
 }
 
-/// Observes the cluster now and caches it; JSON `{"observed_at", "members", "problems"}`.
+/// Whether MicroCeph is available, from the last probe; probes only when there was none.
 #[pyfunction]
-fn refresh(py: Python<'_>, config: String) -> PyResult<String> {
-    run(py, move || backend::refresh(&Config::from_json(&config)?))
+fn available(py: Python<'_>, config: String, timeout_secs: f64) -> PyResult<(bool, String)> {
+    run(py, move || {
+        let config = Config::from_json(&config)?;
+        let timeout = seconds("timeout_secs", Some(timeout_secs), config.timeouts.read)?;
+        backend::available(&config, timeout)
+    })
+}
+
+/// One pass of `serve()`: JSON `{"health", "problems"}`.
+#[pyfunction]
+fn serve_tick(
+    py: Python<'_>,
+    config: String,
+    stored_specs: String,
+    timeout_secs: f64,
+) -> PyResult<String> {
+    run(py, move || {
+        let config = Config::from_json(&config)?;
+        let timeout = seconds("timeout_secs", Some(timeout_secs), config.timeouts.read)?;
+        backend::serve_tick(&config, &stored_specs, timeout, &backend::ceph_view())
+    })
+}
+
+/// The parts of Ceph's maps to read again on the notification `notify_type` (`all` for every part).
+#[pyfunction]
+fn ceph_map_parts(notify_type: &str) -> Vec<&'static str> {
+    backend::ceph_map_parts_for(notify_type).to_vec()
+}
+
+/// Takes Ceph's maps, a JSON object of the parts read (see `ceph_map_parts`).
+#[pyfunction]
+fn update_ceph_maps(py: Python<'_>, parts: String) -> PyResult<()> {
+    run(py, move || backend::update_ceph_view(&parts))
 }
 
 /// `orch host ls` as a JSON listing.
@@ -121,6 +154,7 @@ fn describe_services(
             service_type.as_deref(),
             service_name.as_deref(),
             refresh,
+            &backend::ceph_view(),
         )
     })
 }
@@ -154,6 +188,7 @@ fn list_daemons(
             &stored_specs,
             &filter,
             refresh,
+            &backend::ceph_view(),
         )
     })
 }
@@ -233,7 +268,12 @@ fn service_action(
     service_name: String,
 ) -> PyResult<String> {
     run(py, move || {
-        backend::service_action(&Config::from_json(&config)?, &action, &service_name)
+        backend::service_action(
+            &Config::from_json(&config)?,
+            &action,
+            &service_name,
+            &backend::ceph_view(),
+        )
     })
 }
 
@@ -246,7 +286,20 @@ fn daemon_action(
     daemon_name: String,
 ) -> PyResult<String> {
     run(py, move || {
-        backend::daemon_action(&Config::from_json(&config)?, &action, &daemon_name)
+        backend::daemon_action(
+            &Config::from_json(&config)?,
+            &action,
+            &daemon_name,
+            &backend::ceph_view(),
+        )
+    })
+}
+
+/// Checks a pending restart confirmation against Ceph's maps as last pushed: JSON `{"lines"}` or a new pending one.
+#[pyfunction]
+fn confirm_restart(py: Python<'_>, pending: String) -> PyResult<String> {
+    run(py, move || {
+        backend::confirm_restart(&pending, &backend::ceph_view())
     })
 }
 
@@ -263,7 +316,10 @@ pub(crate) fn native_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
     for function in [
         wrap_pyfunction!(probe, module)?,
-        wrap_pyfunction!(refresh, module)?,
+        wrap_pyfunction!(available, module)?,
+        wrap_pyfunction!(serve_tick, module)?,
+        wrap_pyfunction!(ceph_map_parts, module)?,
+        wrap_pyfunction!(update_ceph_maps, module)?,
         wrap_pyfunction!(list_hosts, module)?,
         wrap_pyfunction!(describe_services, module)?,
         wrap_pyfunction!(list_daemons, module)?,
@@ -273,6 +329,7 @@ pub(crate) fn native_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(remove, module)?,
         wrap_pyfunction!(service_action, module)?,
         wrap_pyfunction!(daemon_action, module)?,
+        wrap_pyfunction!(confirm_restart, module)?,
         wrap_pyfunction!(refuse, module)?,
     ] {
         module.add_function(function)?;

@@ -58,7 +58,7 @@ pub use error::{Error, ErrorKind, RequestLine};
 pub use execute::{
     CallError, CallOutcome, CallStatus, EXECUTE_CONCURRENCY, ExecutionReport, execute,
 };
-pub use observe::{HostProblem, Observation, RESOURCES_CONCURRENCY, observe};
+pub use observe::{HostProblem, Observation, RESOURCES_CONCURRENCY, observe, observe_placement};
 pub use timeouts::Timeouts;
 pub use types::{
     BlockDevice, ClusterMember, DisableRequest, DiskPartition, EnableRequest, InvalidNfsInfo,

@@ -4,6 +4,7 @@
 //! The first three listings are the cluster's state: if one fails, the observation fails.
 //! A member's block devices are only its inventory: if that read fails, the member is left without an inventory entry and the failure is returned as a [`HostProblem`], so one sick member never hides the rest of the cluster.
 //! Members that are not `ONLINE` are not asked for their block devices at all, because MicroCeph could not forward the request to them.
+//! [`observe_placement`] reads only the placed services and the OSD disks, which is what a write changes, and leaves the rest of an earlier observation as it was.
 
 use std::collections::BTreeMap;
 
@@ -82,22 +83,11 @@ pub async fn observe(client: &Client) -> Result<Observation, Error> {
         client.services(None),
         client.disks(None)
     )?;
-    let mut problems = Vec::new();
     let mut state = ObservedState {
         members: members.iter().map(convert::member).collect(),
         ..ObservedState::default()
     };
-    for instance in &services {
-        let (placed, problem) = convert::placed_service(instance);
-        state.services.extend(placed);
-        problems.extend(problem);
-    }
-    for disk in &disks {
-        match convert::osd_disk(disk) {
-            Ok(osd_disk) => state.osd_disks.push(osd_disk),
-            Err(problem) => problems.push(problem),
-        }
-    }
+    let mut problems = placement(&mut state, &services, &disks);
     let online: Vec<String> = state
         .members
         .iter()
@@ -109,6 +99,45 @@ pub async fn observe(client: &Client) -> Result<Observation, Error> {
     problems.extend(resource_problems);
     problems.sort_by(|left, right| left.member().cmp(right.member()));
     Ok(Observation { state, problems })
+}
+
+/// Reads the placed services and the OSD disks again, keeping the members and block devices of `earlier`.
+///
+/// The problems are those of the rows read now; problems with block devices are not observed again.
+pub async fn observe_placement(
+    client: &Client,
+    earlier: &ObservedState,
+) -> Result<Observation, Error> {
+    let (services, disks) = tokio::try_join!(client.services(None), client.disks(None))?;
+    let mut state = ObservedState {
+        members: earlier.members.clone(),
+        block_devices: earlier.block_devices.clone(),
+        ..ObservedState::default()
+    };
+    let mut problems = placement(&mut state, &services, &disks);
+    problems.sort_by(|left, right| left.member().cmp(right.member()));
+    Ok(Observation { state, problems })
+}
+
+/// Fills the placed services and OSD disks of `state`, returning the rows that could not be read.
+fn placement(
+    state: &mut ObservedState,
+    services: &[crate::types::ServiceInstance],
+    disks: &[crate::types::OsdDisk],
+) -> Vec<HostProblem> {
+    let mut problems = Vec::new();
+    for instance in services {
+        let (placed, problem) = convert::placed_service(instance);
+        state.services.extend(placed);
+        problems.extend(problem);
+    }
+    for disk in disks {
+        match convert::osd_disk(disk) {
+            Ok(osd_disk) => state.osd_disks.push(osd_disk),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    problems
 }
 
 /// The block devices of each member, and a problem for each member whose devices could not be listed.

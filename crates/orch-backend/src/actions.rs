@@ -5,13 +5,18 @@
 
 use std::time::Duration;
 
-use microceph_client::execute;
-use orch_core::{ServiceName, plan_daemon_action, plan_remove, plan_service_action};
+use microceph_client::{ExecutionReport, execute};
+use orch_core::comeback::restarted_daemons;
+use orch_core::{
+    CephView, Plan, ServiceName, ServiceType, plan_daemon_action, plan_remove, plan_service_action,
+};
 use serde_json::json;
 
 use crate::cache;
 use crate::config::Config;
+use crate::confirm::{self, Pending};
 use crate::error::{BackendError, error_text};
+use crate::health;
 use crate::report;
 use crate::runtime::block_on;
 use crate::spec_json::stored_specs;
@@ -35,7 +40,9 @@ pub fn remove(
     let canonical = ServiceName::parse(service_name)
         .map_or_else(|_| service_name.to_owned(), |name| name.to_string());
     let execution = block_on(execute(&config.client(), &plan))?;
-    cache::forget(config);
+    if !plan.is_empty() {
+        cache::refresh_placement(config);
+    }
     if !execution.succeeded() {
         return Err(report::failure(&canonical, &execution));
     }
@@ -60,59 +67,74 @@ pub fn remove(
     .to_string())
 }
 
-/// `orch <action> <service_name>`: a JSON list with one line per host acted on.
+/// `orch <action> <service_name>`: see [`restart`].
 pub fn service_action(
     config: &Config,
     action: &str,
     service_name: &str,
+    ceph: &CephView,
 ) -> Result<String, BackendError> {
     let snapshot = cache::snapshot(config, true)?;
     let plan = plan_service_action(action, service_name, &snapshot.observation.state);
-    if !plan.is_satisfiable() {
-        return Err(report::unsatisfiable(service_name, &plan));
-    }
-    let execution = block_on(execute(&config.client(), &plan))?;
-    if !execution.succeeded() {
-        return Err(report::failure(service_name, &execution));
-    }
-    let mut lines = report::done_lines(service_name, &execution);
-    lines.extend(
-        plan.warnings()
-            .map(|finding| format!("warning: {}", finding.message)),
-    );
-    Ok(json!(lines).to_string())
+    restart(config, service_name, &plan, &snapshot, ceph, |execution| {
+        report::done_lines(service_name, execution)
+    })
 }
 
-/// `orch daemon <action> <daemon_name>`: one line naming the daemon and its host.
+/// `orch daemon <action> <daemon_name>`: see [`restart`].
 pub fn daemon_action(
     config: &Config,
     action: &str,
     daemon_name: &str,
+    ceph: &CephView,
 ) -> Result<String, BackendError> {
     let snapshot = cache::snapshot(config, true)?;
     let plan = plan_daemon_action(action, daemon_name, &snapshot.observation.state);
+    restart(config, daemon_name, &plan, &snapshot, ceph, |execution| {
+        vec![format!("{daemon_name}: {}", report::changes(execution))]
+    })
+}
+
+/// Runs a restart plan, then checks in Ceph's maps that the daemons came back.
+///
+/// JSON `{"lines": [...]}` when Ceph already shows every daemon back (or has no record of them), else a pending confirmation to pass to [`confirm::confirm`] (see `confirm.rs`).
+fn restart(
+    config: &Config,
+    subject: &str,
+    plan: &Plan,
+    snapshot: &cache::Snapshot,
+    ceph: &CephView,
+    lines: impl Fn(&ExecutionReport) -> Vec<String>,
+) -> Result<String, BackendError> {
     if !plan.is_satisfiable() {
-        return Err(report::unsatisfiable(daemon_name, &plan));
+        return Err(report::unsatisfiable(subject, plan));
     }
-    let execution = block_on(execute(&config.client(), &plan))?;
+    let daemons: Vec<(ServiceType, String, String)> = plan
+        .calls
+        .iter()
+        .flat_map(|call| {
+            restarted_daemons(call, &snapshot.observation.state)
+                .into_iter()
+                .map(|(daemon_type, daemon_id)| (daemon_type, daemon_id, call.target.clone()))
+        })
+        .collect();
+    let pending = Pending::mark(subject, &daemons, ceph, config.restart_confirm_timeout);
+    let execution = block_on(execute(&config.client(), plan))?;
     if !execution.succeeded() {
-        return Err(report::failure(daemon_name, &execution));
+        return Err(report::failure(subject, &execution));
     }
     let warnings: Vec<String> = plan
         .warnings()
         .map(|finding| finding.message.clone())
         .collect();
-    Ok(report::with_warnings(
-        format!("{daemon_name}: {}", report::changes(&execution)),
-        &warnings,
-    ))
+    confirm::check(&pending.restarted(lines(&execution), warnings), ceph)
 }
 
 /// `GET /core/1.0` within `timeout`: whether MicroCeph answers and is ready, and why not.
 pub fn probe(config: &Config, timeout: Duration) -> Result<(bool, String), BackendError> {
     let client = config.probe_client(timeout);
     let answer = block_on(client.server_info())?;
-    Ok(match answer {
+    let (available, reason) = match answer {
         Ok(info) if info.ready => (true, String::new()),
         Ok(info) => (
             false,
@@ -123,17 +145,47 @@ pub fn probe(config: &Config, timeout: Duration) -> Result<(bool, String), Backe
             ),
         ),
         Err(error) => (false, error_text(&error)),
-    })
+    };
+    cache::remember_probe(
+        config,
+        cache::Probe {
+            available,
+            reason: reason.clone(),
+        },
+    );
+    Ok((available, reason))
 }
 
-/// Observes the cluster now for the cache: `{"observed_at": secs, "members": n, "problems": [str]}`.
-pub fn refresh(config: &Config) -> Result<String, BackendError> {
-    let snapshot = cache::observe_now(config)?;
-    let problems = snapshot.problem_texts();
-    Ok(json!({
-        "observed_at": snapshot.observed_at_secs(),
-        "members": snapshot.observation.state.members.len(),
-        "problems": problems,
-    })
-    .to_string())
+/// One pass of the mgr module's `serve()` loop: probe MicroCeph, observe the cluster when it answers, and work out the health checks.
+///
+/// JSON `{"health": {<check>: {...}}, "problems": [str]}`: the checks for `set_health_checks`, and what could not be observed, to log.
+pub fn serve_tick(
+    config: &Config,
+    stored_json: &str,
+    probe_timeout: Duration,
+    ceph: &CephView,
+) -> Result<String, BackendError> {
+    let (available, reason) = probe(config, probe_timeout)?;
+    let mut problems = Vec::new();
+    if available {
+        match cache::observe_now(config) {
+            Ok(snapshot) => problems = snapshot.problem_texts(),
+            Err(error) => problems.push(error.to_string()),
+        }
+    } else {
+        cache::remember_failure(config, reason.clone());
+        problems.push(format!("MicroCeph is not available: {reason}"));
+    }
+    let health = health::checks(config, stored_json, ceph)?;
+    Ok(json!({"health": health, "problems": problems}).to_string())
+}
+
+/// Whether MicroCeph is available, from the last probe; probes now only when it was never probed.
+///
+/// The dashboard and `orch status` ask often, so this never waits on MicroCeph once the `serve()` loop has probed.
+pub fn available(config: &Config, probe_timeout: Duration) -> Result<(bool, String), BackendError> {
+    match cache::last_probe(config) {
+        Some(last) => Ok((last.available, last.reason)),
+        None => probe(config, probe_timeout),
+    }
 }

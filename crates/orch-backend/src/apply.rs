@@ -9,7 +9,7 @@
 //! The result is `{"results": [str], "store": [{"service_name", "spec"}], "failure": null | {"message", "errno", "validation"}}`: the shim stores the specs first, then raises the failure, so a partly applied spec is never lost.
 //! [`preview`] gives the items of Ceph's `SERVICESPEC PREVIEW` table without executing anything.
 
-use orch_core::{Method, ServiceSpec, apply_plan, listing, plan_apply};
+use orch_core::{CephView, Method, ServiceSpec, apply_plan, listing, plan_apply};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -286,7 +286,7 @@ fn apply_one(
         Err(error) => return SpecOutcome::failed(error),
     };
     if !plan.is_empty() {
-        cache::forget(config);
+        cache::refresh_placement(config);
         *snapshot = None;
     }
     if execution.succeeded() {
@@ -316,11 +316,12 @@ fn replace_stored(stored: &mut Vec<ServiceSpec>, spec: ServiceSpec) {
 
 /// The members a service's daemons run on, for `nothing to do (already on ...)`.
 fn running_members(snapshot: &Snapshot, stored: &[ServiceSpec], service_name: &str) -> Vec<String> {
-    let mut members: Vec<String> = listing::daemons(&snapshot.observation.state, stored)
-        .into_iter()
-        .filter(|daemon| daemon.service_name == service_name)
-        .map(|daemon| daemon.hostname)
-        .collect();
+    let mut members: Vec<String> =
+        listing::daemons(&snapshot.observation.state, stored, &CephView::default())
+            .into_iter()
+            .filter(|daemon| daemon.service_name == service_name)
+            .map(|daemon| daemon.hostname)
+            .collect();
     members.sort();
     members.dedup();
     members

@@ -1,7 +1,7 @@
 //! The per-call configuration the Python shim passes as JSON, and the client built from it.
 //!
-//! The shim reads its `MODULE_OPTIONS` and passes them on every call as `{"socket": str, "read_timeout": secs, "write_timeout": secs, "restart_timeout": secs, "refresh_interval": secs}`.
-//! Every key is optional: a missing key takes the client's default (the snap's socket, 15 s reads, 130 s enables and disables, 480 s restarts) or 60 s between refreshes.
+//! The shim reads its `MODULE_OPTIONS` and passes them on every call as `{"socket": str, "read_timeout": secs, "write_timeout": secs, "restart_timeout": secs, "refresh_interval": secs, "restart_confirm_timeout": secs}`.
+//! Every key is optional: a missing key takes the client's default (the snap's socket, 15 s reads, 130 s enables and disables, 480 s restarts), 60 s between refreshes, or 60 s for Ceph to show restarted daemons back.
 //! Nothing is kept between calls except the observation cache, keyed by socket path, so a changed option takes effect on the next call.
 
 use std::path::PathBuf;
@@ -15,6 +15,9 @@ use crate::error::BackendError;
 /// The refresh interval used when the shim gives none.
 const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_mins(1);
 
+/// How long Ceph may take to show restarted daemons back, when the shim gives no bound.
+const DEFAULT_RESTART_CONFIRM_TIMEOUT: Duration = Duration::from_mins(1);
+
 /// The longest timeout or interval accepted: one day.
 const MAX_SECONDS: f64 = 86_400.0;
 
@@ -25,8 +28,10 @@ pub struct Config {
     pub socket: PathBuf,
     /// The client's per-request timeouts.
     pub timeouts: Timeouts,
-    /// How often the shim refreshes the observation; a cached one older than twice this is observed again.
+    /// How often the shim's `serve()` loop refreshes the observation.
     pub refresh_interval: Duration,
+    /// How long, after MicroCeph restarted daemons, Ceph's maps may take to show them back.
+    pub restart_confirm_timeout: Duration,
 }
 
 /// The JSON shape of [`Config`].
@@ -38,6 +43,7 @@ struct ConfigJson {
     write_timeout: Option<f64>,
     restart_timeout: Option<f64>,
     refresh_interval: Option<f64>,
+    restart_confirm_timeout: Option<f64>,
 }
 
 impl Config {
@@ -72,6 +78,11 @@ impl Config {
                 json.refresh_interval,
                 DEFAULT_REFRESH_INTERVAL,
             )?,
+            restart_confirm_timeout: seconds(
+                "restart_confirm_timeout",
+                json.restart_confirm_timeout,
+                DEFAULT_RESTART_CONFIRM_TIMEOUT,
+            )?,
         })
     }
 
@@ -86,11 +97,6 @@ impl Config {
             read: timeout,
             ..self.timeouts
         })
-    }
-
-    /// How old a cached observation may be before a listing observes again.
-    pub fn max_cache_age(&self) -> Duration {
-        self.refresh_interval.saturating_mul(2)
     }
 }
 
@@ -158,7 +164,7 @@ mod tests {
         );
         check(
             r#"{"sockt": "/x"}"#,
-            "error: invalid microceph module configuration: unknown field `sockt`, expected one of `socket`, `read_timeout`, `write_timeout`, `restart_timeout`, `refresh_interval` at line 1 column 8",
+            "error: invalid microceph module configuration: unknown field `sockt`, expected one of `socket`, `read_timeout`, `write_timeout`, `restart_timeout`, `refresh_interval`, `restart_confirm_timeout` at line 1 column 8",
         );
     }
 }

@@ -33,6 +33,9 @@ pub enum BackendError {
         /// The errno of the first failure.
         errno: i32,
     },
+    /// MicroCeph restarted daemons, but Ceph did not show all of them back in time; the message names them.
+    #[error("{0}")]
+    NotConfirmed(String),
     /// The operation is one this orchestrator does not offer; the message names the `microceph` command that does it.
     #[error("{0}")]
     Unsupported(String),
@@ -70,6 +73,7 @@ impl BackendError {
             BackendError::InvalidInput(_) | BackendError::Unsatisfiable(_) => errno::EINVAL,
             BackendError::MicroCeph { kind, .. } => kind_errno(kind),
             BackendError::Failed { errno, .. } => *errno,
+            BackendError::NotConfirmed(_) => errno::ETIMEDOUT,
             BackendError::Unsupported(_) => errno::EOPNOTSUPP,
             BackendError::Internal(_) => errno::EIO,
         }

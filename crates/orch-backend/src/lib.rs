@@ -14,8 +14,12 @@
 mod actions;
 mod apply;
 mod cache;
+mod ceph_maps;
+mod ceph_time;
 mod config;
+mod confirm;
 mod error;
+mod health;
 mod listings;
 mod placement_json;
 mod report;
@@ -23,10 +27,16 @@ mod runtime;
 mod spec_json;
 mod unsupported;
 
-pub use actions::{daemon_action, probe, refresh, remove, service_action};
+pub use actions::{available, daemon_action, probe, remove, serve_tick, service_action};
 pub use apply::{ApplyOptions, apply, preview};
+pub use cache::{ceph_view, update_ceph_view};
+pub use ceph_maps::{
+    PARTS as CEPH_MAP_PARTS, parts_for as ceph_map_parts_for, update as update_ceph_maps,
+};
 pub use config::{Config, seconds};
+pub use confirm::confirm as confirm_restart;
 pub use error::BackendError;
+pub use health::health_checks;
 pub use listings::{DaemonFilter, daemons, hosts, inventory, services};
 pub use runtime::guarded;
 pub use spec_json::{ParsedSpec, parse_spec, spec_list, stored_specs};

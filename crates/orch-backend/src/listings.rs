@@ -2,19 +2,19 @@
 //!
 //! Each listing reads the cached observation (see `cache.rs`), projects it with `orch-core`'s listings, applies Ceph's filters and returns
 //! `{"observed_at": <unix seconds>, "problems": [<text>...], "items": [...]}`; the shim maps each item onto one of Ceph's classes field by field.
+//! `observed_at` is when the data the listing shows was read: the placement for `orch ls` and `orch ps`, the members and their devices for `orch host ls` and `orch device ls`.
 //! Services with a stored spec show that spec, exactly as the operator applied it; the others get a spec built from where they run.
-//! A daemon MicroCeph has enabled on an `ONLINE` member is reported running with the description `enabled`, since MicroCeph records placement, not process health; any other is unknown.
+//! Whether a daemon runs, its version and when it started come from Ceph's maps (see `orch_core::liveness`), which the caller passes.
 
-use orch_core::listing::{self, DaemonStatus, DaemonSummary, ServiceSummary};
+use orch_core::CephView;
+use orch_core::listing::{self, DaemonSummary, ServiceSummary};
 use serde_json::{Value, json};
 
-use crate::cache::{Snapshot, snapshot};
+use crate::cache::{Snapshot, snapshot, unix_secs};
+use crate::ceph_time;
 use crate::config::Config;
 use crate::error::BackendError;
 use crate::spec_json::{ParsedSpec, stored_specs};
-
-/// Ceph's `DaemonDescriptionStatus` values.
-const STATUS_UNKNOWN: i32 = -2;
 
 /// Ceph's filters of `orch ps`; `None` matches everything.
 #[derive(Debug, Clone, Default)]
@@ -43,7 +43,7 @@ pub fn hosts(config: &Config, refresh: bool) -> Result<String, BackendError> {
             })
         })
         .collect();
-    Ok(envelope(&snapshot, &items))
+    Ok(envelope(&snapshot, snapshot.observed_at, &items))
 }
 
 /// `orch ls`: `{spec, size, running, ports}` per service, filtered by type and name as Ceph asks.
@@ -53,13 +53,14 @@ pub fn services(
     service_type: Option<&str>,
     service_name: Option<&str>,
     refresh: bool,
+    ceph: &CephView,
 ) -> Result<String, BackendError> {
     let stored = stored_specs(stored_json)?;
     let snapshot = snapshot(config, refresh)?;
     let specs: Vec<_> = stored.iter().map(|parsed| parsed.spec.clone()).collect();
     let state = &snapshot.observation.state;
-    let daemons = listing::daemons(state, &specs);
-    let items: Vec<Value> = listing::services(state, &specs)
+    let daemons = listing::daemons(state, &specs, ceph);
+    let items: Vec<Value> = listing::services(state, &specs, ceph)
         .into_iter()
         .filter(|summary| service_type.is_none_or(|wanted| summary.service_type.as_str() == wanted))
         .filter(|summary| service_name.is_none_or(|wanted| summary.service_name == wanted))
@@ -72,7 +73,7 @@ pub fn services(
             })
         })
         .collect();
-    Ok(envelope(&snapshot, &items))
+    Ok(envelope(&snapshot, snapshot.placement_at, &items))
 }
 
 /// `orch ps`: one item per daemon with Ceph's `DaemonDescription` fields, filtered as Ceph asks.
@@ -81,6 +82,7 @@ pub fn daemons(
     stored_json: &str,
     filter: &DaemonFilter,
     refresh: bool,
+    ceph: &CephView,
 ) -> Result<String, BackendError> {
     let stored = stored_specs(stored_json)?;
     let snapshot = snapshot(config, refresh)?;
@@ -88,15 +90,15 @@ pub fn daemons(
     let state = &snapshot.observation.state;
     let matches =
         |wanted: &Option<String>, actual: &str| wanted.as_deref().is_none_or(|w| w == actual);
-    let items: Vec<Value> = listing::daemons(state, &specs)
+    let items: Vec<Value> = listing::daemons(state, &specs, ceph)
         .into_iter()
         .filter(|daemon| matches(&filter.service_name, &daemon.service_name))
         .filter(|daemon| matches(&filter.daemon_type, daemon.daemon_type.as_str()))
         .filter(|daemon| matches(&filter.daemon_id, &daemon.daemon_id))
         .filter(|daemon| matches(&filter.host, &daemon.hostname))
-        .map(|daemon| daemon_item(&snapshot, &daemon))
+        .map(|daemon| daemon_item(&daemon))
         .collect();
-    Ok(envelope(&snapshot, &items))
+    Ok(envelope(&snapshot, snapshot.placement_at, &items))
 }
 
 /// `orch device ls`: `{name, addr, devices}` per member, optionally only the given hosts.
@@ -141,14 +143,14 @@ pub fn inventory(
             json!({"name": host.hostname, "addr": host.addr, "devices": devices})
         })
         .collect();
-    Ok(envelope(&snapshot, &items))
+    Ok(envelope(&snapshot, snapshot.observed_at, &items))
 }
 
 /// The listing envelope: when the data was observed, what could not be, and the items.
-fn envelope(snapshot: &Snapshot, items: &[Value]) -> String {
+fn envelope(snapshot: &Snapshot, observed_at: std::time::SystemTime, items: &[Value]) -> String {
     let problems = snapshot.problem_texts();
     json!({
-        "observed_at": snapshot.observed_at_secs(),
+        "observed_at": unix_secs(observed_at),
         "problems": problems,
         "items": items,
     })
@@ -190,21 +192,9 @@ fn service_spec(
     spec
 }
 
-fn daemon_item(snapshot: &Snapshot, daemon: &DaemonSummary) -> Value {
-    let (status, status_desc) = match daemon.status {
-        // MicroCeph records where a service is enabled, not whether its process is alive, so Ceph's status stays unknown.
-        DaemonStatus::Enabled => (STATUS_UNKNOWN, "enabled".to_owned()),
-        DaemonStatus::Unknown => {
-            let member_status = snapshot
-                .observation
-                .state
-                .member(&daemon.hostname)
-                .map_or("not a member".to_owned(), |member| {
-                    member.status.to_string()
-                });
-            (STATUS_UNKNOWN, format!("unknown: host is {member_status}"))
-        }
-    };
+/// One daemon as Ceph's `DaemonDescription` fields; `started` in seconds since the Unix epoch.
+fn daemon_item(daemon: &DaemonSummary) -> Value {
+    let liveness = &daemon.liveness;
     json!({
         "daemon_type": daemon.daemon_type.as_str(),
         "daemon_id": daemon.daemon_id,
@@ -213,7 +203,11 @@ fn daemon_item(snapshot: &Snapshot, daemon: &DaemonSummary) -> Value {
         "hostname": daemon.hostname,
         "ip": daemon.ip,
         "ports": daemon.ports,
-        "status": status,
-        "status_desc": status_desc,
+        "status": liveness.status.ceph_value(),
+        "status_desc": liveness.description(),
+        "version": liveness.version,
+        "started": liveness.started.as_deref().and_then(ceph_time::unix_secs),
+        "is_active": liveness.is_active,
+        "rank": liveness.rank,
     })
 }

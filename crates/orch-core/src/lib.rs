@@ -20,10 +20,13 @@
 
 #![deny(missing_docs)]
 
+mod ceph;
+pub mod comeback;
 mod error;
 mod fnmatch;
 mod index;
 pub mod listing;
+pub mod liveness;
 mod pem;
 mod placement;
 mod plan;
@@ -35,6 +38,9 @@ mod spec;
 mod state;
 mod verbs;
 
+pub use ceph::{
+    CephView, DaemonMetadata, MdsDaemon, MgrView, MonView, OsdState, ServiceDaemon, same_host,
+};
 pub use error::NameError;
 pub use plan::{CallBody, EnablePayload, Finding, Method, Plan, PlannedCall, Severity};
 pub use service_type::{ServiceName, ServiceType};

@@ -44,6 +44,12 @@ class BaseMgrModule:
     def _ceph_get(self, data_name: str) -> Any:
         return self._harness_mgr.get_state(self._harness_handle, data_name)
 
+    def _ceph_get_server(self, hostname: str | None) -> Any:
+        return self._harness_mgr.get_server(hostname)
+
+    def _ceph_get_metadata(self, svc_type: str, svc_id: str) -> dict[str, str] | None:
+        return self._harness_mgr.get_metadata(svc_type, svc_id)
+
     def _ceph_get_option(self, key: str) -> Any:
         return self._harness_mgr.get_ceph_option(key)
 

@@ -51,8 +51,28 @@ def probe(config: str, timeout: float) -> Tuple[bool, str]:
         return False, str(e.args[0]) if e.args else repr(e)
 
 
-def refresh(config: str) -> Dict[str, Any]:
-    return json.loads(_call('refresh', config))
+def available(config: str, timeout: float) -> Tuple[bool, str]:
+    """The last availability probe (a fresh one only when there was none); never raises."""
+    loaded, reason = import_status()
+    if not loaded:
+        return False, reason
+    try:
+        answer, why = _native.available(config, timeout)
+        return bool(answer), str(why)
+    except Exception as e:
+        return False, str(e.args[0]) if e.args else repr(e)
+
+
+def serve_tick(config: str, stored: str, timeout: float) -> Dict[str, Any]:
+    return json.loads(_call('serve_tick', config, stored, timeout))
+
+
+def ceph_map_parts(notify_type: str) -> List[str]:
+    return list(_call('ceph_map_parts', notify_type))
+
+
+def update_ceph_maps(parts: Dict[str, Any]) -> None:
+    _call('update_ceph_maps', _dumps(parts))
 
 
 def list_hosts(config: str, refresh: bool) -> Dict[str, Any]:
@@ -100,12 +120,19 @@ def remove(config: str, service_name: str, stored: str, force: bool) -> Dict[str
     return json.loads(_call('remove', config, service_name, stored, bool(force)))
 
 
-def service_action(config: str, action: str, service_name: str) -> List[str]:
+def service_action(config: str, action: str, service_name: str) -> Dict[str, Any]:
+    """``{"lines": [...]}``, or a pending restart confirmation for ``confirm_restart``."""
     return json.loads(_call('service_action', config, action, service_name))
 
 
-def daemon_action(config: str, action: str, daemon_name: str) -> str:
-    return str(_call('daemon_action', config, action, daemon_name))
+def daemon_action(config: str, action: str, daemon_name: str) -> Dict[str, Any]:
+    """``{"lines": [...]}``, or a pending restart confirmation for ``confirm_restart``."""
+    return json.loads(_call('daemon_action', config, action, daemon_name))
+
+
+def confirm_restart(pending: Dict[str, Any]) -> Dict[str, Any]:
+    """Checks ``pending['pending']`` against the maps last passed to ``update_ceph_maps``."""
+    return json.loads(_call('confirm_restart', pending['pending']))
 
 
 def refuse(operation: str, subject: str = '') -> NoReturn:

@@ -51,6 +51,7 @@ def service_description(item: Dict[str, Any],
 
 
 def daemon_description(item: Dict[str, Any], observed_at: float) -> orchestrator.DaemonDescription:
+    started = item['started']
     return orchestrator.DaemonDescription(
         daemon_type=item['daemon_type'],
         daemon_id=item['daemon_id'],
@@ -60,6 +61,10 @@ def daemon_description(item: Dict[str, Any], observed_at: float) -> orchestrator
         ports=list(item['ports']),
         status=orchestrator.DaemonDescriptionStatus(int(item['status'])),
         status_desc=item['status_desc'],
+        version=item['version'],
+        started=timestamp(started) if started is not None else None,
+        is_active=bool(item['is_active']),
+        rank=item['rank'],
         last_refresh=timestamp(observed_at),
     )
 

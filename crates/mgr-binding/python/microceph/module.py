@@ -3,7 +3,9 @@
 This class only adapts: it turns Ceph's objects into plain data for the Rust
 extension (through ``_native_bridge``), turns the answers back into Ceph's
 objects (through ``convert``), keeps the applied specs in the mgr key/value
-store, and refreshes the extension's cached observation from ``serve()``.
+store, hands the extension Ceph's maps when ceph-mgr notifies a change, and
+from ``serve()`` refreshes the extension's cached observation and raises the
+health checks it works out.
 What to change, where, and every message an operator reads are decided in
 Rust.  It works unchanged on pacific, reef and tentacle: commands register
 through the shim below, and the per-release signatures of ``apply``,
@@ -13,10 +15,18 @@ through the shim below, and the per-release signatures of ``apply``,
 import errno
 import json
 import threading
+import time
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import orchestrator
 from mgr_module import HandleCommandResult, MgrModule, Option
+
+try:  # pacific and later name notifications with an enum; older code passes strings.
+    from mgr_module import NotifyType
+    _NOTIFY_TYPES: List[Any] = [NotifyType.mon_map, NotifyType.osd_map, NotifyType.fs_map,
+                                NotifyType.health]
+except ImportError:  # pragma: no cover
+    _NOTIFY_TYPES = ['mon_map', 'osd_map', 'fs_map', 'health']
 
 from . import _native_bridge as bridge
 from . import convert
@@ -38,7 +48,7 @@ SPEC_PREFIX = 'spec.'
 class MicroCeph(orchestrator.Orchestrator, MgrModule):
     """The orchestrator backend for MicroCeph clusters."""
 
-    NOTIFY_TYPES: List[Any] = []
+    NOTIFY_TYPES = _NOTIFY_TYPES
     if MicroCephCLICommand is not None:
         CLICommand = MicroCephCLICommand
 
@@ -55,11 +65,15 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
                desc='seconds the availability check waits for MicroCeph'),
         Option(name='refresh_interval', type='secs', default=60, runtime=True,
                desc='seconds between refreshes of the cached cluster state'),
+        Option(name='restart_confirm_timeout', type='secs', default=60, runtime=True,
+               desc="seconds Ceph's maps may take to show restarted daemons back"),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._stop = threading.Event()
+        # What an earlier instance in this process read of Ceph's maps is not this one's.
+        self._read_ceph_maps('all')
 
     @staticmethod
     def can_run() -> Tuple[bool, str]:
@@ -69,8 +83,12 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
 
     def serve(self) -> None:
         while not self._stop.is_set():
+            self._read_ceph_maps('all')
             try:
-                self._log_problems(bridge.refresh(self._config()))
+                tick = bridge.serve_tick(self._config(), self._stored_specs(),
+                                         float(self._option('probe_timeout')))
+                self._log_problems(tick)
+                self.set_health_checks(tick['health'])
             except orchestrator.OrchestratorError as e:
                 self.log.warning('cannot refresh the MicroCeph cluster state: %s', e)
             self._stop.wait(float(self._option('refresh_interval')))
@@ -78,10 +96,13 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
     def shutdown(self) -> None:
         self._stop.set()
 
+    def notify(self, notify_type: Any, notify_id: str) -> None:
+        self._read_ceph_maps(str(getattr(notify_type, 'value', notify_type)))
+
     @_read_command('microceph status')
     def _status_command(self) -> HandleCommandResult:
         """Show whether MicroCeph answers on the configured socket"""
-        available, reason, _ = self.available()
+        available, reason = bridge.probe(self._config(), float(self._option('probe_timeout')))
         if available:
             return HandleCommandResult(stdout=f"MicroCeph answers on {self._option('socket_path')}")
         return HandleCommandResult(retval=-errno.EAGAIN, stderr=reason)
@@ -89,7 +110,7 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
     # ---- queries -----------------------------------------------------------
 
     def available(self) -> Tuple[bool, str, Dict[str, Any]]:
-        available, reason = bridge.probe(self._config(), float(self._option('probe_timeout')))
+        available, reason = bridge.available(self._config(), float(self._option('probe_timeout')))
         return available, reason, {}
 
     @handle_orch_error
@@ -101,6 +122,8 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
     def describe_service(self, service_type: Optional[str] = None,
                          service_name: Optional[str] = None,
                          refresh: bool = False) -> List[orchestrator.ServiceDescription]:
+        if refresh:
+            self._read_ceph_maps('all')
         listing = bridge.describe_services(self._config(), self._stored_specs(), service_type,
                                            service_name, refresh)
         return [convert.service_description(item, listing['observed_at'])
@@ -111,6 +134,8 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
                      daemon_type: Optional[str] = None, daemon_id: Optional[str] = None,
                      host: Optional[str] = None,
                      refresh: bool = False) -> List[orchestrator.DaemonDescription]:
+        if refresh:
+            self._read_ceph_maps('all')
         listing = bridge.list_daemons(self._config(), self._stored_specs(), service_name,
                                       daemon_type, daemon_id, host, refresh)
         return [convert.daemon_description(item, listing['observed_at'])
@@ -176,12 +201,13 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
 
     @handle_orch_error
     def service_action(self, action: str, service_name: str) -> List[str]:
-        return bridge.service_action(self._config(), action, service_name)
+        return self._confirmed(bridge.service_action(self._config(), action, service_name))
 
     @handle_orch_error
     def daemon_action(self, action: str, daemon_name: str, image: Optional[str] = None,
                       force: bool = False) -> str:
-        return bridge.daemon_action(self._config(), action, daemon_name)
+        return '\n'.join(self._confirmed(bridge.daemon_action(self._config(), action,
+                                                               daemon_name)))
 
     # ---- what MicroCeph does itself ----------------------------------------
 
@@ -248,7 +274,44 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
             'write_timeout': self._option('write_timeout'),
             'restart_timeout': self._option('restart_timeout'),
             'refresh_interval': self._option('refresh_interval'),
+            'restart_confirm_timeout': self._option('restart_confirm_timeout'),
         })
+
+    def _confirmed(self, answer: Dict[str, Any]) -> List[str]:
+        """Reads Ceph's maps again as the extension asks until it settles a restart."""
+        while 'pending' in answer:
+            time.sleep(float(answer['wait']))
+            self._read_parts(list(answer['read']), 'a restart')
+            answer = bridge.confirm_restart(answer)
+        return list(answer['lines'])
+
+    def _read_ceph_maps(self, trigger: str) -> None:
+        """Hands the extension the parts of Ceph's maps it asks for on ``trigger``."""
+        try:
+            parts = bridge.ceph_map_parts(trigger)
+        except orchestrator.OrchestratorError as e:
+            self.log.warning('cannot read Ceph\'s maps on %s: %s', trigger, e)
+            return
+        self._read_parts(parts, trigger)
+
+    def _read_parts(self, parts: List[str], trigger: str) -> None:
+        if not parts:
+            return
+        try:
+            maps = {part: (self._daemon_metadata() if part == 'daemon_metadata' else self.get(part))
+                    for part in parts}
+            bridge.update_ceph_maps(maps)
+        except Exception as e:  # notify() and serve() must go on whatever a map holds
+            self.log.warning('cannot read Ceph\'s maps on %s: %s', trigger, e)
+
+    def _daemon_metadata(self) -> Dict[str, Dict[str, Any]]:
+        metadata: Dict[str, Dict[str, Any]] = {}
+        for server in self.list_servers() or []:
+            for service in server.get('services', []):
+                found = self.get_metadata(service['type'], str(service['id']))
+                if found:
+                    metadata.setdefault(service['type'], {})[str(service['id'])] = found
+        return metadata
 
     def _log_problems(self, listing: Dict[str, Any]) -> None:
         for problem in listing.get('problems', []):

@@ -42,18 +42,40 @@ impl Fake {
             .to_string()
     }
 
+    /// Stops the fake, as if MicroCeph's daemon stopped; its socket goes away with it.
+    pub(crate) fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown();
+        }
+    }
+
+    /// Starts the fake again on the same socket, with the default cluster, as if MicroCeph's daemon came back.
+    pub(crate) fn restart(&mut self) {
+        self.stop();
+        self.server = Some(
+            Server::start_blocking(
+                self.dir.join("control.socket"),
+                Cluster::generate(3),
+                Options::default(),
+            )
+            .expect("the fake starts again"),
+        );
+    }
+
     /// The parsed configuration.
     pub(crate) fn config(&self) -> Config {
         Config::from_json(&self.config_json()).expect("the test configuration is valid")
     }
 
+    /// The configuration with Ceph given `seconds` to show restarted daemons back.
+    pub(crate) fn config_confirming_within(&self, seconds: f64) -> Config {
+        let mut config: Value = serde_json::from_str(&self.config_json()).expect("JSON");
+        config["restart_confirm_timeout"] = serde_json::json!(seconds);
+        Config::from_json(&config.to_string()).expect("the test configuration is valid")
+    }
+
     fn socket(&self) -> String {
-        self.server
-            .as_ref()
-            .expect("running")
-            .socket_path()
-            .display()
-            .to_string()
+        self.dir.join("control.socket").display().to_string()
     }
 
     /// Marks a member `UNREACHABLE`, so that MicroCeph cannot forward requests to it.
@@ -82,7 +104,14 @@ impl Drop for Fake {
     }
 }
 
-/// Parses JSON text the binding returned.
+/// Ceph's maps read from `parts` (see `orch_backend::update_ceph_maps`).
+pub(crate) fn ceph_view(parts: &Value) -> orch_core::CephView {
+    let mut view = orch_core::CephView::default();
+    orch_backend::update_ceph_maps(&mut view, &parts.to_string()).expect("the maps read");
+    view
+}
+
+/// Parses JSON text the backend returned.
 pub(crate) fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"))
 }

@@ -2,10 +2,7 @@
 //!
 //! Each test checks the exact text an operator would read, since the results and errors are produced here and the shim passes them through.
 
-use orch_backend::{
-    ApplyOptions, BackendError, apply, daemon_action, preview, probe, refusal, remove,
-    service_action,
-};
+use orch_backend::{ApplyOptions, BackendError, apply, preview, probe, refusal, remove};
 use serde_json::{Value, json};
 
 use crate::support::{Fake, json};
@@ -244,32 +241,6 @@ fn remove_disables_everywhere_and_forgets_the_spec() {
     assert_eq!(
         error.to_string(),
         "mon: removing the mon service is refused even with --force: the cluster needs at least 1 mon; shrink it with ceph orch apply mon <placement> instead"
-    );
-}
-
-#[test]
-fn actions_restart_where_the_service_runs() {
-    let fake = Fake::start();
-    let lines = json(&service_action(&fake.config(), "restart", "mon").unwrap());
-    assert_eq!(
-        lines,
-        json!([
-            "mon: restarted mon on node1",
-            "mon: restarted mon on node2",
-            "mon: restarted mon on node3",
-        ])
-    );
-    assert_eq!(
-        daemon_action(&fake.config(), "restart", "mon.node2").unwrap(),
-        "mon.node2: restarted mon on node2"
-    );
-    let error = daemon_action(&fake.config(), "stop", "mon.node2").unwrap_err();
-    assert!(error.is_validation());
-    assert!(
-        error
-            .to_string()
-            .starts_with("mon.node2: action 'stop' is not supported by MicroCeph"),
-        "{error}"
     );
 }
 

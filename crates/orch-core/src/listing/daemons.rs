@@ -6,8 +6,10 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use super::{DaemonStatus, DaemonSummary};
+use super::DaemonSummary;
+use crate::ceph::CephView;
 use crate::index::Index;
+use crate::liveness::liveness;
 use crate::placement::{Request, resolve};
 use crate::service_type::{ServiceName, ServiceType};
 use crate::services::{self, ADOPTED_SERVICE_ID};
@@ -17,7 +19,13 @@ use crate::state::ObservedState;
 /// The daemons, grouped by type (in [`ServiceType::ALL`] order, NFS by cluster id, OSDs by number), each group in member order.
 ///
 /// NFS instances live apart from the other services in MicroCeph's model (and in the index), so they are listed from their own table.
-pub fn daemons(observed: &ObservedState, stored_specs: &[ServiceSpec]) -> Vec<DaemonSummary> {
+///
+/// Each daemon carries what `ceph` says of it; an empty [`CephView`] makes every status unknown.
+pub fn daemons(
+    observed: &ObservedState,
+    stored_specs: &[ServiceSpec],
+    ceph: &CephView,
+) -> Vec<DaemonSummary> {
     let index = Index::new(observed);
     let stored = StoredView::new(stored_specs);
     let mut daemons = Vec::new();
@@ -32,7 +40,7 @@ pub fn daemons(observed: &ObservedState, stored_specs: &[ServiceSpec]) -> Vec<Da
                 daemon_id: member.clone(),
                 service_name,
                 ip: index.member(&member).map(|m| m.ip().to_owned()),
-                status: status(&index, &member),
+                liveness: liveness(ceph, service_type, &member, &member),
                 hostname: member,
                 ports,
             });
@@ -48,25 +56,27 @@ pub fn daemons(observed: &ObservedState, stored_specs: &[ServiceSpec]) -> Vec<Da
         } else {
             index.member(member).map(|m| m.ip().to_owned())
         };
+        let daemon_id = format!("{}.{member}", instance.cluster_id);
         daemons.push(DaemonSummary {
             daemon_type: ServiceType::Nfs,
-            daemon_id: format!("{}.{member}", instance.cluster_id),
+            liveness: liveness(ceph, ServiceType::Nfs, &daemon_id, member),
+            daemon_id,
             service_name: format!("nfs.{}", instance.cluster_id),
             hostname: member.to_owned(),
             ip,
             ports: vec![instance.bind_port],
-            status: status(&index, member),
         });
     }
     for disk in index.osds() {
+        let daemon_id = disk.osd.to_string();
         daemons.push(DaemonSummary {
             daemon_type: ServiceType::Osd,
-            daemon_id: disk.osd.to_string(),
+            liveness: liveness(ceph, ServiceType::Osd, &daemon_id, &disk.member),
+            daemon_id,
             service_name: ServiceType::Osd.to_string(),
             hostname: disk.member.clone(),
             ip: index.member(&disk.member).map(|m| m.ip().to_owned()),
             ports: Vec::new(),
-            status: status(&index, &disk.member),
         });
     }
     daemons
@@ -181,12 +191,4 @@ pub(super) fn resolved(
         },
     );
     (!resolution.has_errors()).then_some(resolution.members)
-}
-
-fn status(index: &Index<'_>, member: &str) -> DaemonStatus {
-    if index.is_online(member) {
-        DaemonStatus::Enabled
-    } else {
-        DaemonStatus::Unknown
-    }
 }

@@ -1,7 +1,7 @@
 //! Projections of the observed state for Ceph's listings: `orch ls`, `orch ps`, `orch host ls` and `orch device ls`.
 //!
 //! Each projection is sorted and built from plain values, so the mgr layer only maps fields onto Ceph's classes.
-//! MicroCeph reports where services are enabled, not whether their processes are healthy: a daemon on an `ONLINE` member is reported running, any other is reported unknown.
+//! MicroCeph reports where services are enabled, not whether their processes are healthy; whether each daemon is alive comes from Ceph's maps (see [`crate::liveness`]).
 //! Instances of `mds` and `rgw` that run without a stored spec are listed under the service id [`ADOPTED_SERVICE_ID`](crate::ADOPTED_SERVICE_ID), as in `mds.microceph`.
 
 mod daemons;
@@ -13,6 +13,7 @@ pub use inventory::inventory;
 pub use services::services;
 
 use crate::index::Index;
+use crate::liveness::Liveness;
 use crate::service_type::ServiceType;
 use crate::state::{MemberStatus, ObservedState};
 
@@ -25,9 +26,9 @@ pub struct ServiceSummary {
     pub service_id: Option<String>,
     /// The service name, `type` or `type.id`.
     pub service_name: String,
-    /// How many daemons of the service run.
+    /// How many daemons of the service Ceph sees running.
     pub running: usize,
-    /// How many daemons the placement asks for.
+    /// How many daemons the placement asks for; without a managed spec, how many MicroCeph placed.
     pub size: usize,
     /// The placement, as Ceph's `pretty_str()` shows it; for a service without a stored spec, the members running it.
     pub placement: String,
@@ -52,20 +53,8 @@ pub struct DaemonSummary {
     pub ip: Option<String>,
     /// The ports it listens on, when known.
     pub ports: Vec<u16>,
-    /// What MicroCeph says of the daemon; it reports placement, not whether the process is alive.
-    pub status: DaemonStatus,
-}
-
-/// What MicroCeph's listings can say about a daemon.
-///
-/// MicroCeph records where a service is enabled, not whether its process is alive,
-/// so neither value claims the daemon runs; liveness comes from Ceph's own maps in the mgr layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DaemonStatus {
-    /// The service is enabled on an `ONLINE` member.
-    Enabled,
-    /// The member is not `ONLINE`, so nothing is known.
-    Unknown,
+    /// What Ceph's maps say of the daemon.
+    pub liveness: Liveness,
 }
 
 /// One row of `orch host ls`.

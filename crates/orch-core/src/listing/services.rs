@@ -1,28 +1,42 @@
 //! The service listing (`orch ls`): one row per service name, from the daemons and the stored specs.
 //!
-//! `running` counts daemons; for mds, whose daemons every spec shares, it counts the MDS daemons on the members the spec's placement covers.
-//! `size` is how many members the stored spec's placement selects, or the running count when there is no managed spec.
+//! `running` counts the daemons Ceph sees running; for mds, whose daemons every spec shares, it counts the running MDS daemons on the members the spec's placement covers.
+//! `size` is how many members the stored spec's placement selects, or how many daemons MicroCeph placed when there is no managed spec.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::ServiceSummary;
 use super::daemons::{StoredView, covered, daemons, resolved};
+use crate::ceph::CephView;
 use crate::index::Index;
+use crate::liveness::DaemonStatus;
 use crate::service_type::{ServiceName, ServiceType};
 use crate::services;
 use crate::spec::ServiceSpec;
 use crate::state::ObservedState;
 
 /// The services, sorted by service name as `orch ls` sorts them.
-pub fn services(observed: &ObservedState, stored_specs: &[ServiceSpec]) -> Vec<ServiceSummary> {
+pub fn services(
+    observed: &ObservedState,
+    stored_specs: &[ServiceSpec],
+    ceph: &CephView,
+) -> Vec<ServiceSummary> {
     let index = Index::new(observed);
     let stored = StoredView::new(stored_specs);
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for daemon in daemons(observed, stored_specs) {
+    let mut running_on: BTreeMap<ServiceType, BTreeSet<String>> = BTreeMap::new();
+    for daemon in daemons(observed, stored_specs, ceph) {
         let group = groups
             .entry(daemon.service_name.clone())
             .or_insert_with(|| Group::new(daemon.daemon_type, &daemon.service_name));
-        group.running += 1;
+        group.placed += 1;
+        if daemon.liveness.status == DaemonStatus::Running {
+            group.running += 1;
+            running_on
+                .entry(daemon.daemon_type)
+                .or_default()
+                .insert(daemon.hostname.clone());
+        }
         group.hosts.insert(daemon.hostname);
         group.ports.extend(daemon.ports);
     }
@@ -33,7 +47,13 @@ pub fn services(observed: &ObservedState, stored_specs: &[ServiceSpec]) -> Vec<S
     }
     groups
         .into_iter()
-        .map(|(service_name, group)| summarise(&index, &stored, service_name, group))
+        .map(|(service_name, group)| {
+            let live = running_on
+                .get(&group.name.service_type)
+                .cloned()
+                .unwrap_or_default();
+            summarise(&index, &stored, service_name, group, &live)
+        })
         .collect()
 }
 
@@ -41,6 +61,7 @@ pub fn services(observed: &ObservedState, stored_specs: &[ServiceSpec]) -> Vec<S
 #[derive(Debug)]
 struct Group {
     name: ServiceName,
+    placed: usize,
     running: usize,
     hosts: BTreeSet<String>,
     ports: BTreeSet<u16>,
@@ -57,6 +78,7 @@ impl Group {
                 service_type,
                 service_id,
             },
+            placed: 0,
             running: 0,
             hosts: BTreeSet::new(),
             ports: BTreeSet::new(),
@@ -69,19 +91,26 @@ fn summarise(
     stored: &StoredView<'_>,
     service_name: String,
     group: Group,
+    live: &BTreeSet<String>,
 ) -> ServiceSummary {
     let service_type = group.name.service_type;
     let spec = stored.get(&service_name);
     let running = match spec {
         Some(spec) if services::shared_placement(service_type) => {
-            let on = services::running(service_type, index, None);
-            covered(index, &group.name, spec).intersection(&on).count()
+            covered(index, &group.name, spec).intersection(live).count()
         }
         _ => group.running,
     };
+    let placed = match spec {
+        Some(spec) if services::shared_placement(service_type) => {
+            let on = services::running(service_type, index, None);
+            covered(index, &group.name, spec).intersection(&on).count()
+        }
+        _ => group.placed,
+    };
     let size = spec
         .and_then(|spec| resolved(index, &group.name, spec))
-        .map_or(running, |members| members.len());
+        .map_or(placed, |members| members.len());
     let mut ports = group.ports;
     if let Some(spec) = spec
         && ports.is_empty()

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use super::apply::sharing_specs;
 use super::converge::{Settle, settle};
+use crate::ceph::CephView;
 use crate::index::Index;
 use crate::listing;
 use crate::placement::unreachable_warning;
@@ -42,7 +43,7 @@ pub fn plan_remove(
             "removing the {service_type} service is refused{even}: the cluster needs at least {floor} {service_type}; shrink it with ceph orch apply {service_type} <placement> instead"
         ))]);
     }
-    let known: BTreeSet<String> = listing::services(observed, stored_specs)
+    let known: BTreeSet<String> = listing::services(observed, stored_specs, &CephView::default())
         .into_iter()
         .map(|summary| summary.service_name)
         .collect();

@@ -2,16 +2,16 @@
 
 use std::fmt::Write;
 
-use orch_core::listing::{self, DaemonStatus};
+use orch_core::listing;
 
-use crate::shapes;
+use crate::shapes::{self, alive};
 
 #[test]
 fn services_on_every_shape() {
     for shape in shapes::all() {
         let mut text =
             String::from("NAME | TYPE | ID | RUNNING/SIZE | PLACEMENT | UNMANAGED | PORTS\n");
-        for service in listing::services(&shape.observed, &shape.stored) {
+        for service in listing::services(&shape.observed, &shape.stored, &alive(&shape.observed)) {
             writeln!(
                 text,
                 "{} | {} | {} | {}/{} | {} | {} | {:?}",
@@ -34,11 +34,8 @@ fn services_on_every_shape() {
 fn daemons_on_every_shape() {
     for shape in shapes::all() {
         let mut text = String::from("NAME | SERVICE | HOST | IP | PORTS | STATUS\n");
-        for daemon in listing::daemons(&shape.observed, &shape.stored) {
-            let status = match daemon.status {
-                DaemonStatus::Enabled => "enabled",
-                DaemonStatus::Unknown => "unknown",
-            };
+        for daemon in listing::daemons(&shape.observed, &shape.stored, &alive(&shape.observed)) {
+            let status = daemon.liveness.description();
             writeln!(
                 text,
                 "{} | {} | {} | {} | {:?} | {status}",

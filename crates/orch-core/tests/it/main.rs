@@ -5,6 +5,7 @@
 
 mod apply;
 mod listing;
+mod liveness;
 mod properties;
 mod remove;
 mod restart;

@@ -9,14 +9,17 @@
 
 use std::collections::BTreeSet;
 
+use orch_core::liveness::DaemonStatus;
 use orch_core::{
-    CallBody, MemberStatus, Method, NfsSettings, ObservedState, OsdDisk, PlacedService,
+    CallBody, CephView, MemberStatus, Method, NfsSettings, ObservedState, OsdDisk, PlacedService,
     PlacementSpec, Plan, RgwSettings, ServiceSpec, ServiceType, apply_plan, listing, plan_apply,
     plan_daemon_action, plan_remove, plan_service_action,
 };
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 use proptest::sample::select;
+
+use crate::shapes::alive;
 
 const NAMES: [&str; 10] = [
     "node1", "node2", "node3", "node4", "n.5", "a/b?c", "", "*", "[x", "ñœ",
@@ -378,8 +381,8 @@ proptest! {
         let restart = plan_service_action("restart", &service_name, &observed);
         prop_assert_eq!(&restart, &plan_service_action("restart", &service_name, &reversed(&observed)));
         prop_assert_eq!(
-            listing::services(&observed, &stored),
-            listing::services(&reversed(&observed), &stored)
+            listing::services(&observed, &stored, &alive(&observed)),
+            listing::services(&reversed(&observed), &stored, &alive(&observed))
         );
     }
 
@@ -441,9 +444,97 @@ proptest! {
         let _ = plan_service_action(&action, &text, &observed).to_string();
         let _ = plan_service_action("restart", &text, &observed).to_string();
         let _ = plan_daemon_action("restart", &text, &observed).to_string();
-        let _ = listing::services(&observed, &stored);
-        let _ = listing::daemons(&observed, &stored);
+        let _ = listing::services(&observed, &stored, &alive(&observed));
+        let _ = listing::daemons(&observed, &stored, &alive(&observed));
+        let _ = listing::daemons(&observed, &stored, &CephView::default());
         let _ = listing::hosts(&observed);
         let _ = listing::inventory(&observed);
+    }
+}
+
+/// Ceph's maps over some of `NAMES`: a random quorum, mgrs, MDS states and OSDs.
+fn ceph_view() -> impl Strategy<Value = CephView> {
+    let names = || {
+        vec(select(&NAMES[..]), 0..4)
+            .prop_map(|names| names.into_iter().map(str::to_owned).collect::<Vec<_>>())
+    };
+    (
+        names(),
+        names(),
+        names(),
+        vec(
+            (
+                select(&NAMES[..]),
+                select(&["up:active", "up:standby", "down:failed", "damaged", ""][..]),
+            ),
+            0..4,
+        ),
+        vec((0u64..6, any::<bool>(), any::<bool>()), 0..6),
+    )
+        .prop_map(|(monmap, quorum, mgrs, mds, osds)| CephView {
+            mons: Some(orch_core::MonView {
+                monmap,
+                quorum,
+                election_epoch: 1,
+            }),
+            mgrs: Some(orch_core::MgrView {
+                active: mgrs.first().cloned(),
+                active_gid: 1,
+                standbys: mgrs.iter().skip(1).cloned().collect(),
+            }),
+            mds: Some(
+                mds.into_iter()
+                    .map(|(name, state)| orch_core::MdsDaemon {
+                        name: name.to_owned(),
+                        state: state.to_owned(),
+                        rank: None,
+                        filesystem: None,
+                        gid: 1,
+                    })
+                    .collect(),
+            ),
+            service_daemons: None,
+            osds: Some(
+                osds.into_iter()
+                    .map(|(id, up, is_in)| orch_core::OsdState {
+                        id,
+                        up,
+                        is_in,
+                        up_from: 1,
+                    })
+                    .collect(),
+            ),
+            metadata: std::collections::BTreeMap::new(),
+        })
+}
+
+proptest! {
+    #[test]
+    fn running_counts_only_what_ceph_sees_running(observed in cluster(), ceph in ceph_view()) {
+        let stored: Vec<ServiceSpec> = Vec::new();
+        let daemons = listing::daemons(&observed, &stored, &ceph);
+        for service in listing::services(&observed, &stored, &ceph) {
+            let running = daemons
+                .iter()
+                .filter(|daemon| daemon.service_name == service.service_name)
+                .filter(|daemon| daemon.liveness.status == DaemonStatus::Running)
+                .count();
+            prop_assert_eq!(service.running, running, "service {}", service.service_name);
+            prop_assert!(service.running <= service.size || service.service_type == ServiceType::Osd);
+        }
+        for daemon in &daemons {
+            prop_assert_eq!(daemon.liveness.reason.is_none(), daemon.liveness.status == DaemonStatus::Running);
+        }
+    }
+
+    #[test]
+    fn nothing_runs_when_no_map_was_read(observed in cluster()) {
+        let stored: Vec<ServiceSpec> = Vec::new();
+        for daemon in listing::daemons(&observed, &stored, &CephView::default()) {
+            prop_assert_eq!(daemon.liveness.status, DaemonStatus::Unknown);
+        }
+        for service in listing::services(&observed, &stored, &CephView::default()) {
+            prop_assert_eq!(service.running, 0);
+        }
     }
 }

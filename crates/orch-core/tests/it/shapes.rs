@@ -8,8 +8,8 @@
 use std::fmt::Write;
 
 use orch_core::{
-    BlockDevice, Member, MemberStatus, ObservedState, OsdDisk, PlacedService, ServiceSpec,
-    ServiceType,
+    BlockDevice, CephView, MdsDaemon, Member, MemberStatus, MgrView, MonView, ObservedState,
+    OsdDisk, OsdState, PlacedService, ServiceDaemon, ServiceSpec, ServiceType,
 };
 
 /// A cluster shape: what MicroCeph reports and what the orchestrator stores.
@@ -230,4 +230,78 @@ pub(crate) fn describe(spec: &ServiceSpec) -> String {
         text.push_str(" unmanaged");
     }
     text
+}
+
+/// Ceph's maps of a cluster where every daemon MicroCeph placed is alive: every mon in quorum, the first mgr active and the others standby, every MDS a standby, every OSD up and in, every other daemon registered in the service map from its member.
+pub(crate) fn alive(observed: &ObservedState) -> CephView {
+    let on = |service_type: ServiceType| -> Vec<String> {
+        let mut members: Vec<String> = observed
+            .services
+            .iter()
+            .filter(|placed| placed.service_type == service_type)
+            .map(|placed| placed.member.clone())
+            .collect();
+        members.sort();
+        members.dedup();
+        members
+    };
+    let mons = on(ServiceType::Mon);
+    let mgrs = on(ServiceType::Mgr);
+    let mut service_daemons = Vec::new();
+    for service_type in [
+        ServiceType::Rgw,
+        ServiceType::Nfs,
+        ServiceType::RbdMirror,
+        ServiceType::CephfsMirror,
+    ] {
+        for member in on(service_type) {
+            service_daemons.push(ServiceDaemon {
+                service: service_type.to_string(),
+                key: format!("{}", service_daemons.len() + 4100),
+                hostname: member,
+                start_stamp: None,
+                gid: service_daemons.len() as u64 + 4100,
+                version: None,
+            });
+        }
+    }
+    CephView {
+        mons: Some(MonView {
+            monmap: mons.clone(),
+            quorum: mons,
+            election_epoch: 4,
+        }),
+        mgrs: Some(MgrView {
+            active: mgrs.first().cloned(),
+            active_gid: 4200,
+            standbys: mgrs.iter().skip(1).cloned().collect(),
+        }),
+        mds: Some(
+            on(ServiceType::Mds)
+                .into_iter()
+                .enumerate()
+                .map(|(mds_idx, name)| MdsDaemon {
+                    name,
+                    state: "up:standby".to_owned(),
+                    rank: None,
+                    filesystem: None,
+                    gid: mds_idx as u64 + 4300,
+                })
+                .collect(),
+        ),
+        service_daemons: Some(service_daemons),
+        osds: Some(
+            observed
+                .osd_disks
+                .iter()
+                .map(|disk| OsdState {
+                    id: disk.osd,
+                    up: true,
+                    is_in: true,
+                    up_from: 7,
+                })
+                .collect(),
+        ),
+        metadata: std::collections::BTreeMap::new(),
+    }
 }

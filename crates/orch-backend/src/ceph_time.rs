@@ -1,0 +1,100 @@
+//! Ceph's timestamps, as its JSON dumps write them, turned into seconds since the Unix epoch.
+//!
+//! Ceph writes `utime_t` as `2026-12-05T07:13:48.123456+0000`: a date, `T` or a space, a time with optional fraction, and an optional zone (`Z`, `+HHMM` or `+HH:MM`; none means UTC).
+//! Anything else gives `None`, so a listing shows no start time rather than a wrong one.
+
+/// Seconds since the Unix epoch of a Ceph timestamp.
+pub(crate) fn unix_secs(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let (date, rest) = text.split_at_checked(10)?;
+    let rest = rest.strip_prefix(['T', ' '])?;
+    let mut date_parts = date.split('-');
+    let year: i64 = date_parts.next()?.parse().ok()?;
+    let month: u32 = date_parts.next()?.parse().ok()?;
+    let day: u32 = date_parts.next()?.parse().ok()?;
+    if date_parts.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let zone_at = rest.find(['Z', '+', '-']).unwrap_or(rest.len());
+    let (clock, zone) = rest.split_at(zone_at);
+    let mut clock_parts = clock.split(':');
+    let hour: u32 = clock_parts.next()?.parse().ok()?;
+    let minute: u32 = clock_parts.next()?.parse().ok()?;
+    let second: f64 = clock_parts.next()?.parse().ok()?;
+    if clock_parts.next().is_some() || hour > 23 || minute > 59 || !(0.0..61.0).contains(&second) {
+        return None;
+    }
+    let offset = zone_offset(zone)?;
+    let days = days_from_civil(year, month, day);
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "seconds since 1970 stay far below 2^52"
+    )]
+    let whole = (days * 86_400 + i64::from(hour) * 3_600 + i64::from(minute) * 60 - offset) as f64;
+    Some(whole + second)
+}
+
+/// The zone's offset from UTC in seconds.
+fn zone_offset(zone: &str) -> Option<i64> {
+    if zone.is_empty() || zone == "Z" {
+        return Some(0);
+    }
+    let (sign, digits) = match zone.split_at_checked(1)? {
+        ("+", digits) => (1, digits),
+        ("-", digits) => (-1, digits),
+        _ => return None,
+    };
+    let digits = digits.replace(':', "");
+    if digits.len() != 4 || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i64 = digits[..2].parse().ok()?;
+    let minutes: i64 = digits[2..].parse().ok()?;
+    Some(sign * (hours * 3_600 + minutes * 60))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expected: Option<f64>) {
+        assert_eq!(unix_secs(text), expected, "timestamp {text:?}");
+    }
+
+    #[test]
+    fn reads_ceph_timestamps() {
+        check("1970-01-01T00:00:00.000000+0000", Some(0.0));
+        check("2026-12-05T07:13:48.500000+0000", Some(1_796_454_828.5));
+        check("2026-12-05 07:13:48Z", Some(1_796_454_828.0));
+        check("2026-12-05T08:13:48+0100", Some(1_796_454_828.0));
+        check("2026-12-05T02:13:48-05:00", Some(1_796_454_828.0));
+        check("2000-02-29T00:00:00", Some(951_782_400.0));
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_timestamp() {
+        for text in [
+            "",
+            "0.000000",
+            "2026-13-05T07:13:48+0000",
+            "2026-12-05T25:00:00",
+            "2026-12-05T07:13:48+01",
+            "2026-12-05X07:13:48",
+            "yesterday",
+        ] {
+            check(text, None);
+        }
+    }
+}
