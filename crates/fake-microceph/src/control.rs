@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::cluster::{Cluster, ClusterError, MemberStatus, ServiceName};
+use crate::devices::BlockDevice;
 use crate::faults::{Fault, PendingFault};
 use crate::state::{DaemonState, DatabaseStatus, RequestRecord, Shared, Timing};
 
@@ -80,6 +81,20 @@ impl Control {
         if let Some(failing) = update.failing_services {
             member.failing_services = failing;
         }
+        Ok(())
+    }
+
+    /// Adds a block device to a member, as if a disk were plugged in; its `id` must be new on that member.
+    pub fn add_block_device(&self, name: &str, device: BlockDevice) -> Result<(), ControlError> {
+        let mut state = self.shared.lock();
+        let mut cluster = state.cluster.clone();
+        cluster
+            .member_mut(name)
+            .ok_or_else(|| ControlError::UnknownMember(name.to_owned()))?
+            .block_devices
+            .push(device);
+        cluster.validate()?;
+        state.cluster = cluster;
         Ok(())
     }
 

@@ -31,6 +31,9 @@ pub(crate) fn handle(control: &Control, method: &str, raw_path: &str, body: &[u8
         }
         ("PUT", ["fake", "1.0", "state"]) => put_state(control, body),
         ("PUT", ["fake", "1.0", "members", name]) => put_member(control, &decode_path(name), body),
+        ("POST", ["fake", "1.0", "members", name, "block-devices"]) => {
+            post_block_device(control, &decode_path(name), body)
+        }
         ("GET", ["fake", "1.0", "timing"]) => {
             Ok(Outcome::success(&TimingJson::from(control.timing())))
         }
@@ -114,6 +117,7 @@ fn is_control_route(segments: &[&str]) -> bool {
             "1.0",
             "state" | "timing" | "daemon" | "faults" | "requests" | "log"
         ] | ["fake", "1.0", "members" | "faults", _]
+            | ["fake", "1.0", "members", _, "block-devices"]
     )
 }
 
@@ -154,6 +158,15 @@ fn put_member(control: &Control, name: &str, body: &[u8]) -> Result<Outcome, Str
             failing_services,
         },
     ) {
+        Ok(()) => Ok(Outcome::null()),
+        Err(error @ ControlError::UnknownMember(_)) => Ok(Outcome::error(404, error.to_string())),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+fn post_block_device(control: &Control, name: &str, body: &[u8]) -> Result<Outcome, String> {
+    let device = crate::schema::read_block_device(&parse_body(body)?, "")?;
+    match control.add_block_device(name, device) {
         Ok(()) => Ok(Outcome::null()),
         Err(error @ ControlError::UnknownMember(_)) => Ok(Outcome::error(404, error.to_string())),
         Err(error) => Err(error.to_string()),

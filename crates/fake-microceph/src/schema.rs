@@ -213,7 +213,7 @@ fn read_disk(value: &Value, path: &str) -> Result<Disk, String> {
     })
 }
 
-fn read_block_device(value: &Value, path: &str) -> Result<BlockDevice, String> {
+pub(crate) fn read_block_device(value: &Value, path: &str) -> Result<BlockDevice, String> {
     let mut fields = Fields::new(value, path)?;
     let defaults = BlockDevice::default();
     let device = BlockDevice {

@@ -94,6 +94,35 @@ async fn members_update_partially() {
 }
 
 #[tokio::test]
+async fn block_devices_are_added_to_a_member() {
+    let fake = Fake::start().await;
+    fake.post(
+        "/fake/1.0/members/node2/block-devices",
+        r#"{"id":"sde","size":21474836480,"rpm":7200,"device_id":"wwn-0x5000c500000000e2"}"#,
+    )
+    .await
+    .assert_metadata("null");
+    let disks = fake.get("/1.0/resources?target=node2").await.metadata();
+    let ids: Vec<&str> = disks["disks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|disk| disk["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["sdb", "sdc", "sdd", "sde"]);
+    assert_eq!(disks["total"], 4);
+    fake.post("/fake/1.0/members/node2/block-devices", r#"{"id":"sde"}"#)
+        .await
+        .assert_error(400, "member \"node2\": duplicate block device id \"sde\"");
+    fake.post("/fake/1.0/members/node9/block-devices", r#"{"id":"sde"}"#)
+        .await
+        .assert_error(404, "unknown member \"node9\"");
+    fake.post("/fake/1.0/members/node2/block-devices", r#"{"size":1}"#)
+        .await
+        .assert_error(400, "id: missing required field");
+}
+
+#[tokio::test]
 async fn timing_knobs_delay_requests() {
     let fake = Fake::start().await;
     fake.put("/fake/1.0/timing", r#"{"request_latency_ms":150}"#).await.assert_metadata(
