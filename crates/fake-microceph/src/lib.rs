@@ -33,6 +33,7 @@
 //! |---|---|---|
 //! | GET, PUT | `/fake/1.0/state` | read or replace the whole cluster, in the cluster file format |
 //! | PUT | `/fake/1.0/members/{name}` | change `status` and/or `failing_services` of one member |
+//! | POST | `/fake/1.0/members/{name}/block-devices` | add a block device to one member |
 //! | GET, PUT | `/fake/1.0/timing` | read or change `request_latency_ms`, `hop_latency_ms`, `enable_duration_ms`, `disable_duration_ms`, `restart_duration_ms` |
 //! | GET, PUT | `/fake/1.0/daemon` | read or change `database`, `ready`, `shutting_down` |
 //! | GET, POST, DELETE | `/fake/1.0/faults` | list, add (answers `{"id": N}`) or clear scripted faults |
