@@ -162,9 +162,9 @@ def test_a_restart_ceph_does_not_confirm_fails_and_says_what_is_missing(
     assert result == (
         -errno.ETIMEDOUT,
         "",
-        "mon: restarted mon on node1\nmon: restarted mon on node2\nmon: restarted mon on node3\n"
         "mon: Ceph does not show mon.node1 (no new mon election yet), mon.node2 (no new mon "
-        "election yet), mon.node3 (no new mon election yet) back within 1 s",
+        "election yet), mon.node3 (no new mon election yet) back within 1 s after MicroCeph "
+        "restarted mon on node1, node2, node3",
     )
     assert restarts(fake_microceph.state()) == {
         "node1": {"mon": 1},
@@ -204,10 +204,9 @@ def test_restart_osd_fails_when_microceph_restarted_none(
     assert microceph_on_fake.orch("restart osd") == (
         -errno.ETIMEDOUT,
         "",
-        "osd: restarted osd on node1\nosd: restarted osd on node2\nosd: restarted osd on node3\n"
         "osd: Ceph does not show osd.1 (still up since before the restart), osd.2 (still up "
-        "since before the restart), osd.3 (still up since before the restart) back within 1 s\n"
-        + OSD_RESTART_WARNING,
+        "since before the restart), osd.3 (still up since before the restart) back within 1 s "
+        "after MicroCeph restarted osd on node1, node2, node3\n" + OSD_RESTART_WARNING,
     )
     # Exactly what Ceph's OSD map showed: MicroCeph answered, and restarted nothing.
     assert restarts(fake_microceph.state()) == {}

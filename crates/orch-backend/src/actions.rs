@@ -127,7 +127,8 @@ fn restart(
         .warnings()
         .map(|finding| finding.message.clone())
         .collect();
-    confirm::check(&pending.restarted(lines(&execution), warnings), ceph)
+    let pending = pending.restarted(lines(&execution), report::changes(&execution), warnings);
+    confirm::check(&pending, ceph)
 }
 
 /// `GET /core/1.0` within `timeout`: whether MicroCeph answers and is ready, and why not.

@@ -5,7 +5,7 @@
 //! The pending state travels as JSON text the caller keeps without looking into it, so the backend holds nothing between calls.
 //!
 //! The result names each daemon Ceph shows back; a daemon Ceph had no record of is named in a warning, since nothing can confirm it.
-//! When the deadline passes with a daemon not back, the restart fails with what MicroCeph did, which daemons Ceph does not show back and why, and what came back.
+//! When the deadline passes with a daemon not back, the restart fails naming the daemons Ceph does not show back and why, what MicroCeph did, and what came back.
 
 use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
@@ -17,6 +17,7 @@ use serde_json::json;
 
 use crate::cache::unix_secs;
 use crate::error::BackendError;
+use crate::report;
 
 /// How often the caller reads Ceph's maps again while a confirmation is pending.
 pub(crate) const POLL: Duration = Duration::from_secs(1);
@@ -31,6 +32,8 @@ pub(crate) struct Pending {
     subject: String,
     /// What MicroCeph did, one line per host.
     lines: Vec<String>,
+    /// What MicroCeph did, in one phrase, such as `restarted mon on node1, node2`.
+    done: String,
     /// Warnings of the plan.
     warnings: Vec<String>,
     /// When to give up, in seconds since the Unix epoch.
@@ -71,6 +74,7 @@ impl Pending {
         Pending {
             subject: subject.to_owned(),
             lines: Vec::new(),
+            done: String::new(),
             warnings: Vec::new(),
             deadline: unix_secs(SystemTime::now() + timeout),
             timeout_secs: timeout.as_secs_f64(),
@@ -86,9 +90,15 @@ impl Pending {
         }
     }
 
-    /// Adds what MicroCeph did and the plan's warnings, and restarts the clock.
-    pub(crate) fn restarted(mut self, lines: Vec<String>, warnings: Vec<String>) -> Self {
+    /// Adds what MicroCeph did (per host, and in one phrase) and the plan's warnings, and restarts the clock.
+    pub(crate) fn restarted(
+        mut self,
+        lines: Vec<String>,
+        done: String,
+        warnings: Vec<String>,
+    ) -> Self {
         self.lines = lines;
+        self.done = done;
         self.warnings = warnings;
         self.deadline =
             unix_secs(SystemTime::now() + Duration::from_secs_f64(self.timeout_secs.max(0.0)));
@@ -129,27 +139,24 @@ pub(crate) fn check(pending: &Pending, ceph: &CephView) -> Result<String, Backen
         return Ok(json!({"pending": text, "wait": POLL.as_secs_f64(), "read": PARTS}).to_string());
     }
     if !waiting.is_empty() {
-        let mut message = pending.lines.join("\n");
-        if !message.is_empty() {
-            message.push('\n');
-        }
-        let _ = write!(
-            message,
-            "{}: Ceph does not show {} back within {} s",
-            pending.subject,
-            waiting.join(", "),
-            pending.timeout_secs
-        );
+        let mut details = String::new();
         if !back.is_empty() {
-            let _ = write!(message, "; back: {}", back.join(", "));
+            let _ = write!(details, "; back: {}", back.join(", "));
         }
         if !unconfirmable.is_empty() {
-            let _ = write!(message, "; not confirmed: {}", unconfirmable.join("; "));
+            let _ = write!(details, "; not confirmed: {}", unconfirmable.join("; "));
         }
         for warning in &pending.warnings {
-            let _ = write!(message, "\nwarning: {warning}");
+            details.push('\n');
+            details.push_str(&report::warning(warning));
         }
-        return Err(BackendError::NotConfirmed(message));
+        return Err(BackendError::NotConfirmed(format!(
+            "{}: Ceph does not show {} back within {} s after MicroCeph {}{details}",
+            pending.subject,
+            waiting.join(", "),
+            pending.timeout_secs,
+            pending.done
+        )));
     }
     let mut lines = pending.lines.clone();
     if !back.is_empty() {
@@ -159,17 +166,10 @@ pub(crate) fn check(pending: &Pending, ceph: &CephView) -> Result<String, Backen
             back.join(", ")
         ));
     }
-    lines.extend(
-        unconfirmable
-            .iter()
-            .map(|line| format!("warning: restart not confirmed for {line}")),
-    );
-    lines.extend(
-        pending
-            .warnings
-            .iter()
-            .map(|warning| format!("warning: {warning}")),
-    );
+    for line in &unconfirmable {
+        lines.push(report::warning(format!("restart not confirmed for {line}")));
+    }
+    lines.extend(pending.warnings.iter().map(report::warning));
     Ok(json!({"lines": lines}).to_string())
 }
 

@@ -88,11 +88,16 @@ pub(crate) fn unsatisfiable(subject: &str, plan: &Plan) -> BackendError {
 /// A result followed by one `warning: ...` line per warning.
 pub(crate) fn with_warnings(result: String, warnings: &[String]) -> String {
     let mut text = result;
-    for warning in warnings {
-        text.push_str("\nwarning: ");
-        text.push_str(warning);
+    for line in warnings {
+        text.push('\n');
+        text.push_str(&warning(line));
     }
     text
+}
+
+/// A warning as its own line of a result: `warning: <text>`.
+pub(crate) fn warning(text: impl AsRef<str>) -> String {
+    format!("warning: {}", text.as_ref())
 }
 
 /// MicroCeph's text for a failed call, verbatim when it answered with one.

@@ -1,7 +1,7 @@
 //! The reference page of the messages an operator can meet, generated from `docs/reference/messages.txt` and checked against the Rust sources.
 //!
 //! The messages are the format strings of the code that words them, found by reading the sources (`rust_source.rs`) outside their tests:
-//! in `orch-core` and `orch-backend`, every string given to `Finding::error`, `Finding::warning`, `Err`, a `BackendError` variant, `invalid` or `#[error(...)]`, and every string of `unsupported.rs`;
+//! in `orch-core` and `orch-backend`, every string given to `Finding::error`, `Finding::warning`, `report::warning`, `Err`, a `BackendError` variant, `invalid` or `#[error(...)]`, and every string of `unsupported.rs`;
 //! in `microceph-client`, every `#[error(...)]`.
 //! Each is written as the operator reads it: `{}` becomes `<...>` and `{name}` becomes `<name>`.
 //!
@@ -33,7 +33,7 @@ const MESSAGE_FILES: [&str; 1] = ["crates/orch-backend/src/unsupported.rs"];
 const PYTHON_DIR: &str = "crates/mgr-binding/python/microceph";
 
 /// The calls whose string arguments are messages.
-const MESSAGE_CALLS: [&str; 10] = [
+const MESSAGE_CALLS: [&str; 12] = [
     "Finding::error",
     "Finding::warning",
     "#error",
@@ -43,6 +43,8 @@ const MESSAGE_CALLS: [&str; 10] = [
     "BackendError::Unsupported",
     "BackendError::Internal",
     "BackendError::microceph",
+    "BackendError::NotConfirmed",
+    "report::warning",
     "invalid",
 ];
 

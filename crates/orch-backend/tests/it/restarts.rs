@@ -65,8 +65,7 @@ fn a_daemon_not_back_in_time_fails_the_restart_and_says_why() {
     assert!(!error.is_validation());
     assert_eq!(
         error.to_string(),
-        "osd.1: restarted osd on node1\n\
-         osd.1: Ceph does not show osd.1 (still up since before the restart) back within 0.2 s\n\
+        "osd.1: Ceph does not show osd.1 (still up since before the restart) back within 0.2 s after MicroCeph restarted osd on node1\n\
          warning: MicroCeph restarts only the services it records per member and does not record OSDs there, so it may answer an osd restart without restarting any OSD"
     );
     let again = json(&daemon_action(&config, "restart", "osd.1", &maps(8, 10)).unwrap());
