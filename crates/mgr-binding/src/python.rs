@@ -232,6 +232,38 @@ fn apply(
     })
 }
 
+/// Starts `orch apply` in the background and returns its job number; see `apply_wait`.
+#[pyfunction]
+fn apply_start(
+    py: Python<'_>,
+    config: String,
+    specs: String,
+    stored_specs: String,
+    options: String,
+) -> PyResult<u64> {
+    run(py, move || {
+        backend::apply_start(
+            Config::from_json(&config)?,
+            specs,
+            stored_specs,
+            ApplyOptions::from_json(&options)?,
+        )
+    })
+}
+
+/// Waits up to `timeout_secs` for news of a background apply: JSON `{"progress", "result"}`.
+#[pyfunction]
+fn apply_wait(py: Python<'_>, job: u64, timeout_secs: f64) -> PyResult<String> {
+    run(py, move || {
+        let timeout = seconds(
+            "timeout_secs",
+            Some(timeout_secs),
+            std::time::Duration::from_secs(1),
+        )?;
+        backend::apply_wait(job, timeout)
+    })
+}
+
 /// `orch apply --dry-run`: the JSON items of Ceph's preview table.
 #[pyfunction]
 fn plan(py: Python<'_>, config: String, specs: String, stored_specs: String) -> PyResult<String> {
@@ -325,6 +357,8 @@ pub(crate) fn native_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(list_daemons, module)?,
         wrap_pyfunction!(inventory, module)?,
         wrap_pyfunction!(apply, module)?,
+        wrap_pyfunction!(apply_start, module)?,
+        wrap_pyfunction!(apply_wait, module)?,
         wrap_pyfunction!(plan, module)?,
         wrap_pyfunction!(remove, module)?,
         wrap_pyfunction!(service_action, module)?,

@@ -7,9 +7,11 @@
 //!
 //! Every call is checked against the client's typed requests before anything is sent; a plan with a call that does not map is not run at all.
 //! The report lists every call in plan order with what happened to it, keeping MicroCeph's error text.
+//! [`execute_watched`] also tells a [`CallWatcher`] about each call as soon as MicroCeph has answered it, so a caller can show progress while the plan runs.
 //! As with every write, a failed or timed-out call may have partly happened: observe again before planning again.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use orch_core::{Method, Plan, PlannedCall};
 
@@ -99,8 +101,20 @@ impl ExecutionReport {
     }
 }
 
+/// Told the plan index of each call MicroCeph has answered, and whether it succeeded, while a plan runs.
+pub type CallWatcher = Arc<dyn Fn(usize, bool) + Send + Sync>;
+
 /// Runs a plan's calls and reports the outcome of each; it never fails as a whole.
 pub async fn execute(client: &Client, plan: &Plan) -> ExecutionReport {
+    execute_watched(client, plan, Arc::new(|_, _| {})).await
+}
+
+/// [`execute`], telling `watcher` about each call once MicroCeph has answered it.
+pub async fn execute_watched(
+    client: &Client,
+    plan: &Plan,
+    watcher: CallWatcher,
+) -> ExecutionReport {
     let mut statuses: Vec<Option<CallStatus>> = plan.calls.iter().map(|_| None).collect();
     let mut requests = Vec::with_capacity(plan.calls.len());
     for (call_idx, call) in plan.calls.iter().enumerate() {
@@ -130,7 +144,7 @@ pub async fn execute(client: &Client, plan: &Plan) -> ExecutionReport {
             continue;
         }
         let lanes = lanes(method, &in_phase, plan, &requests);
-        for (call_idx, status) in run_lanes(client, lanes).await {
+        for (call_idx, status) in run_lanes(client, lanes, &watcher).await {
             failed |= !matches!(status, CallStatus::Done);
             statuses[call_idx] = Some(status);
         }
@@ -162,9 +176,14 @@ fn lanes(method: Method, in_phase: &[usize], plan: &Plan, requests: &[Request]) 
 }
 
 /// Runs the lanes in parallel, each in order and stopping at its first failure.
-async fn run_lanes(client: &Client, lanes: Vec<Lane>) -> Vec<(usize, CallStatus)> {
+async fn run_lanes(
+    client: &Client,
+    lanes: Vec<Lane>,
+    watcher: &CallWatcher,
+) -> Vec<(usize, CallStatus)> {
     let per_lane = run_bounded(lanes, EXECUTE_CONCURRENCY, |lane| {
         let client = client.clone();
+        let watcher = Arc::clone(watcher);
         async move {
             let mut statuses = Vec::with_capacity(lane.len());
             let mut stopped = false;
@@ -180,6 +199,7 @@ async fn run_lanes(client: &Client, lanes: Vec<Lane>) -> Vec<(usize, CallStatus)
                         CallStatus::Failed(CallError::MicroCeph(error))
                     }
                 };
+                watcher(call_idx, matches!(status, CallStatus::Done));
                 statuses.push((call_idx, status));
             }
             statuses

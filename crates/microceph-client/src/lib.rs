@@ -56,7 +56,8 @@ pub use client::Client;
 pub use envelope::DecodeError;
 pub use error::{Error, ErrorKind, RequestLine};
 pub use execute::{
-    CallError, CallOutcome, CallStatus, EXECUTE_CONCURRENCY, ExecutionReport, execute,
+    CallError, CallOutcome, CallStatus, CallWatcher, EXECUTE_CONCURRENCY, ExecutionReport, execute,
+    execute_watched,
 };
 pub use observe::{HostProblem, Observation, RESOURCES_CONCURRENCY, observe, observe_placement};
 pub use timeouts::Timeouts;

@@ -76,9 +76,15 @@ pub fn service_action(
 ) -> Result<String, BackendError> {
     let snapshot = cache::snapshot(config, true)?;
     let plan = plan_service_action(action, service_name, &snapshot.observation.state);
-    restart(config, service_name, &plan, &snapshot, ceph, |execution| {
-        report::done_lines(service_name, execution)
-    })
+    restart(
+        config,
+        service_name,
+        &plan,
+        &snapshot,
+        ceph,
+        true,
+        |execution| report::done_lines(service_name, execution),
+    )
 }
 
 /// `orch daemon <action> <daemon_name>`: see [`restart`].
@@ -90,20 +96,28 @@ pub fn daemon_action(
 ) -> Result<String, BackendError> {
     let snapshot = cache::snapshot(config, true)?;
     let plan = plan_daemon_action(action, daemon_name, &snapshot.observation.state);
-    restart(config, daemon_name, &plan, &snapshot, ceph, |execution| {
-        vec![format!("{daemon_name}: {}", report::changes(execution))]
-    })
+    restart(
+        config,
+        daemon_name,
+        &plan,
+        &snapshot,
+        ceph,
+        false,
+        |execution| vec![format!("{daemon_name}: {}", report::changes(execution))],
+    )
 }
 
 /// Runs a restart plan, then checks in Ceph's maps that the daemons came back.
 ///
 /// JSON `{"lines": [...]}` when Ceph already shows every daemon back (or has no record of them), else a pending confirmation to pass to [`confirm::confirm`] (see `confirm.rs`).
+/// The outcome of a service restart (`is_service`) is recorded among the service's events.
 fn restart(
     config: &Config,
     subject: &str,
     plan: &Plan,
     snapshot: &cache::Snapshot,
     ceph: &CephView,
+    is_service: bool,
     lines: impl Fn(&ExecutionReport) -> Vec<String>,
 ) -> Result<String, BackendError> {
     if !plan.is_satisfiable() {
@@ -118,7 +132,10 @@ fn restart(
                 .map(|(daemon_type, daemon_id)| (daemon_type, daemon_id, call.target.clone()))
         })
         .collect();
-    let pending = Pending::mark(subject, &daemons, ceph, config.restart_confirm_timeout);
+    let mut pending = Pending::mark(subject, &daemons, ceph, config.restart_confirm_timeout);
+    if is_service {
+        pending = pending.recorded_on(&config.socket, subject);
+    }
     let execution = block_on(execute(&config.client(), plan))?;
     if !execution.succeeded() {
         return Err(report::failure(subject, &execution));

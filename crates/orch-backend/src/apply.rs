@@ -9,13 +9,18 @@
 //! The result is `{"results": [str], "store": [{"service_name", "spec"}], "failure": null | {"message", "errno", "validation"}}`: the shim stores the specs first, then raises the failure, so a partly applied spec is never lost.
 //! [`preview`] gives the items of Ceph's `SERVICESPEC PREVIEW` table without executing anything.
 
-use orch_core::{CephView, Method, ServiceSpec, apply_plan, listing, plan_apply};
+use std::sync::Arc;
+
+use microceph_client::{CallWatcher, ExecutionReport, execute, execute_watched};
+use orch_core::{CephView, Method, Plan, ServiceSpec, apply_plan, listing, plan_apply};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::cache::{self, Snapshot};
 use crate::config::Config;
 use crate::error::BackendError;
+use crate::events::{self, Level};
+use crate::progress::Tracker;
 use crate::report;
 use crate::runtime::block_on;
 use crate::spec_json::{ParsedSpec, parse_spec, spec_list, stored_specs};
@@ -45,6 +50,17 @@ pub fn apply(
     stored_json: &str,
     options: ApplyOptions,
 ) -> Result<String, BackendError> {
+    apply_tracked(config, specs_json, stored_json, options, None)
+}
+
+/// [`apply`], telling `tracker` about the progress of each service's MicroCeph calls.
+pub(crate) fn apply_tracked(
+    config: &Config,
+    specs_json: &str,
+    stored_json: &str,
+    options: ApplyOptions,
+    tracker: Option<&Arc<Tracker>>,
+) -> Result<String, BackendError> {
     let specs = spec_list(specs_json, "the specs to apply")?;
     let mut stored: Vec<ServiceSpec> = stored_specs(stored_json)?
         .into_iter()
@@ -59,7 +75,14 @@ pub fn apply(
     for value in &specs {
         attempted += 1;
         let outcome = match parse_spec(value) {
-            Ok(parsed) => apply_one(config, &parsed, &mut stored, &mut snapshot, options),
+            Ok(parsed) => apply_one(
+                config,
+                &parsed,
+                &mut stored,
+                &mut snapshot,
+                options,
+                tracker,
+            ),
             Err(error) => SpecOutcome::failed(named(error, value, attempted - 1)),
         };
         store.extend(outcome.store);
@@ -240,6 +263,7 @@ fn apply_one(
     stored: &mut Vec<ServiceSpec>,
     snapshot: &mut Option<Snapshot>,
     options: ApplyOptions,
+    tracker: Option<&Arc<Tracker>>,
 ) -> SpecOutcome {
     let spec = &parsed.spec;
     let service_name = spec.service_name();
@@ -281,7 +305,7 @@ fn apply_one(
     let to_store = Some(json!({"service_name": service_name, "spec": parsed.stored_form}));
     replace_stored(stored, spec.clone());
     let already_on = running_members(&current, stored, &service_name);
-    let execution = match block_on(microceph_client::execute(&config.client(), &plan)) {
+    let execution = match execute_plan(config, &plan, &service_name, tracker) {
         Ok(execution) => execution,
         Err(error) => return SpecOutcome::failed(error),
     };
@@ -297,14 +321,51 @@ fn apply_one(
         } else {
             report::success(&service_name, &execution, &already_on)
         };
+        if !plan.is_empty() {
+            events::record(&config.socket, &service_name, Level::Info, &result);
+        }
         SpecOutcome::done(report::with_warnings(result, &warnings), to_store)
     } else {
+        let error = report::failure(&service_name, &execution);
+        events::record(
+            &config.socket,
+            &service_name,
+            Level::Error,
+            &error.to_string(),
+        );
         SpecOutcome {
             result: None,
             store: to_store,
-            error: Some(report::failure(&service_name, &execution)),
+            error: Some(error),
         }
     }
+}
+
+/// Executes a spec's plan, telling `tracker` how its calls progress when there is one and the plan has calls.
+fn execute_plan(
+    config: &Config,
+    plan: &Plan,
+    service_name: &str,
+    tracker: Option<&Arc<Tracker>>,
+) -> Result<ExecutionReport, BackendError> {
+    let Some(tracker) = tracker.filter(|_| !plan.is_empty()) else {
+        return block_on(execute(&config.client(), plan));
+    };
+    tracker.begin(
+        service_name,
+        plan.calls.len(),
+        format!("Updating {service_name}: {}", report::planned(plan)),
+    );
+    let watcher: CallWatcher = {
+        let tracker = Arc::clone(tracker);
+        let service_name = service_name.to_owned();
+        Arc::new(move |_, _| tracker.answered(&service_name))
+    };
+    let execution = block_on(execute_watched(&config.client(), plan, watcher))?;
+    let failure =
+        (!execution.succeeded()).then(|| report::failure(service_name, &execution).to_string());
+    tracker.end(service_name, failure);
+    Ok(execution)
 }
 
 /// Puts `spec` among the stored specs, replacing one of the same name.

@@ -8,6 +8,7 @@
 //! When the deadline passes with a daemon not back, the restart fails naming the daemons Ceph does not show back and why, what MicroCeph did, and what came back.
 
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use orch_core::comeback::{Comeback, Mark, comeback, mark};
@@ -17,6 +18,7 @@ use serde_json::json;
 
 use crate::cache::unix_secs;
 use crate::error::BackendError;
+use crate::events::{self, Level};
 use crate::report;
 
 /// How often the caller reads Ceph's maps again while a confirmation is pending.
@@ -30,6 +32,8 @@ pub(crate) const PARTS: [&str; 3] = ["mon_status", "osd_map", "service_map"];
 pub(crate) struct Pending {
     /// The service or daemon name the operator gave.
     subject: String,
+    /// The MicroCeph socket, and the service whose events record the outcome, for a service restart.
+    events: Option<(PathBuf, String)>,
     /// What MicroCeph did, one line per host.
     lines: Vec<String>,
     /// What MicroCeph did, in one phrase, such as `restarted mon on node1, node2`.
@@ -73,6 +77,7 @@ impl Pending {
     ) -> Self {
         Pending {
             subject: subject.to_owned(),
+            events: None,
             lines: Vec::new(),
             done: String::new(),
             warnings: Vec::new(),
@@ -88,6 +93,12 @@ impl Pending {
                 })
                 .collect(),
         }
+    }
+
+    /// Records the outcome as an event of `service_name` of the cluster behind `socket`.
+    pub(crate) fn recorded_on(mut self, socket: &Path, service_name: &str) -> Self {
+        self.events = Some((socket.to_owned(), service_name.to_owned()));
+        self
     }
 
     /// Adds what MicroCeph did (per host, and in one phrase) and the plan's warnings, and restarts the clock.
@@ -150,13 +161,17 @@ pub(crate) fn check(pending: &Pending, ceph: &CephView) -> Result<String, Backen
             details.push('\n');
             details.push_str(&report::warning(warning));
         }
-        return Err(BackendError::NotConfirmed(format!(
+        let error = BackendError::NotConfirmed(format!(
             "{}: Ceph does not show {} back within {} s after MicroCeph {}{details}",
             pending.subject,
             waiting.join(", "),
             pending.timeout_secs,
             pending.done
-        )));
+        ));
+        if let Some((socket, service_name)) = &pending.events {
+            events::record(socket, service_name, Level::Error, &error.to_string());
+        }
+        return Err(error);
     }
     let mut lines = pending.lines.clone();
     if !back.is_empty() {
@@ -170,6 +185,9 @@ pub(crate) fn check(pending: &Pending, ceph: &CephView) -> Result<String, Backen
         lines.push(report::warning(format!("restart not confirmed for {line}")));
     }
     lines.extend(pending.warnings.iter().map(report::warning));
+    if let Some((socket, service_name)) = &pending.events {
+        events::record(socket, service_name, Level::Info, &lines.join("\n"));
+    }
     Ok(json!({"lines": lines}).to_string())
 }
 

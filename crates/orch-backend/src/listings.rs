@@ -14,6 +14,7 @@ use crate::cache::{Snapshot, snapshot, unix_secs};
 use crate::ceph_time;
 use crate::config::Config;
 use crate::error::BackendError;
+use crate::events;
 use crate::spec_json::{ParsedSpec, stored_specs};
 
 /// Ceph's filters of `orch ps`; `None` matches everything.
@@ -70,6 +71,7 @@ pub fn services(
                 "size": summary.size,
                 "running": summary.running,
                 "ports": summary.ports,
+                "events": events::of(config, &summary.service_name),
             })
         })
         .collect();

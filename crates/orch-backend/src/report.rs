@@ -17,6 +17,11 @@ pub(crate) fn changes(report: &ExecutionReport) -> String {
     summarise(report.done(), Tense::Past)
 }
 
+/// What a plan will do: `enable rgw on node2, node3; disable rgw on node1`.
+pub(crate) fn planned(plan: &Plan) -> String {
+    summarise(plan.calls.iter(), Tense::Planned)
+}
+
 /// The result line for a fully successful execution: what changed, or `nothing to do` and where the service already runs.
 pub(crate) fn success(subject: &str, report: &ExecutionReport, already_on: &[String]) -> String {
     if report.outcomes.is_empty() {

@@ -97,12 +97,21 @@ def inventory(config: str, hosts: Optional[List[str]], labels: Optional[List[str
     return json.loads(_call('inventory', config, hosts=hosts, labels=labels, refresh=refresh))
 
 
-def apply(config: str, specs: List[Dict[str, Any]], stored: str, no_overwrite: bool,
-          continue_on_error: bool) -> ApplyOutcome:
+def apply_start(config: str, specs: List[Dict[str, Any]], stored: str, no_overwrite: bool,
+                continue_on_error: bool) -> int:
+    """Starts an apply in the background; ``apply_wait`` gives its progress and its result."""
     options = json.dumps({'no_overwrite': bool(no_overwrite),
                           'continue_on_error': bool(continue_on_error)})
-    out = json.loads(_call('apply', config, _dumps(specs), stored, options))
-    return ApplyOutcome(out['results'], out['store'], out['failure'])
+    return int(_call('apply_start', config, _dumps(specs), stored, options))
+
+
+def apply_wait(job: int, timeout: float) -> Dict[str, Any]:
+    """``{"progress": [...], "result": null | <result>}`` of a background apply."""
+    return json.loads(_call('apply_wait', job, timeout))
+
+
+def apply_outcome(result: Dict[str, Any]) -> ApplyOutcome:
+    return ApplyOutcome(result['results'], result['store'], result['failure'])
 
 
 def raise_failure(outcome: ApplyOutcome) -> None:

@@ -41,11 +41,18 @@ def host_spec(item: Dict[str, Any]) -> HostSpec:
 
 def service_description(item: Dict[str, Any],
                         observed_at: float) -> orchestrator.ServiceDescription:
+    spec = spec_from_json(item['spec'])
+    events = [
+        orchestrator.OrchestratorEvent(timestamp(event['created']), 'service',
+                                       spec.service_name(), event['level'], event['message'])
+        for event in item['events']
+    ]
     return orchestrator.ServiceDescription(
-        spec_from_json(item['spec']),
+        spec,
         size=int(item['size']),
         running=int(item['running']),
         ports=list(item['ports']),
+        events=events,
         last_refresh=timestamp(observed_at),
     )
 

@@ -244,8 +244,15 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
 
     def _apply(self, specs: Sequence[Any], no_overwrite: bool = False,
                continue_on_error: bool = False) -> List[str]:
-        outcome = bridge.apply(self._config(), [convert.spec_to_json(s) for s in specs],
-                               self._stored_specs(), no_overwrite, continue_on_error)
+        job = bridge.apply_start(self._config(), [convert.spec_to_json(s) for s in specs],
+                                 self._stored_specs(), no_overwrite, continue_on_error)
+        while True:
+            news = bridge.apply_wait(job, 1.0)
+            for event in news['progress']:
+                self._show_progress(event)
+            if news['result'] is not None:
+                break
+        outcome = bridge.apply_outcome(news['result'])
         for entry in outcome.store:
             self.set_store(SPEC_PREFIX + entry['service_name'], json.dumps(entry['spec']))
         bridge.raise_failure(outcome)
@@ -276,6 +283,18 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
             'refresh_interval': self._option('refresh_interval'),
             'restart_confirm_timeout': self._option('restart_confirm_timeout'),
         })
+
+    def _show_progress(self, event: Dict[str, Any]) -> None:
+        """Passes one piece of an apply's progress on to Ceph's progress module (``ceph -s``)."""
+        try:
+            self.remote('progress', 'update', event['id'], event['message'],
+                        float(event['fraction']), add_to_ceph_s=True)
+            if event['finished'] == 'done':
+                self.remote('progress', 'complete', event['id'])
+            elif event['finished'] == 'failed':
+                self.remote('progress', 'fail', event['id'], event['message'])
+        except Exception as e:  # progress is a courtesy; the apply goes on without it
+            self.log.debug('cannot show progress %s: %s', event['id'], e)
 
     def _confirmed(self, answer: Dict[str, Any]) -> List[str]:
         """Reads Ceph's maps again as the extension asks until it settles a restart."""

@@ -3,7 +3,9 @@
 //! These tests check that `observe` reads the fake's default cluster faithfully, that an executed plan leaves nothing to re-plan, and that a member MicroCeph cannot reach fails its own call with MicroCeph's text while the other members' calls go through and the disables after them are skipped.
 //! The fake runs as a child process through the contract suite's support module.
 
-use microceph_client::{CallStatus, ErrorKind, HostProblem, Observation, execute, observe};
+use microceph_client::{
+    CallStatus, ErrorKind, HostProblem, Observation, execute, execute_watched, observe,
+};
 use orch_core::{MemberStatus, PlacementSpec, ServiceSpec, ServiceType, plan_apply};
 use serde_json::json;
 
@@ -164,8 +166,28 @@ async fn an_unreachable_member_fails_its_call_and_skips_the_disables() {
     let plan = plan_apply(&moved, &[first], &observation.state);
     assert!(plan.is_satisfiable(), "{plan}");
 
-    let report = execute(&client, &plan).await;
+    let told = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let watcher: microceph_client::CallWatcher = {
+        let told = std::sync::Arc::clone(&told);
+        std::sync::Arc::new(move |call_idx, succeeded| {
+            told.lock().unwrap().push((call_idx, succeeded));
+        })
+    };
+    let report = execute_watched(&client, &plan, watcher).await;
     assert!(!report.succeeded());
+    let mut told = told.lock().unwrap().clone();
+    told.sort_unstable();
+    let answered: Vec<(usize, bool)> = report
+        .outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, outcome)| !matches!(outcome.status, CallStatus::Skipped))
+        .map(|(call_idx, outcome)| (call_idx, matches!(outcome.status, CallStatus::Done)))
+        .collect();
+    assert_eq!(
+        told, answered,
+        "the watcher hears of every answered call, and only those"
+    );
     let done: Vec<String> = report.done().map(ToString::to_string).collect();
     assert_eq!(done.len(), 1, "{report:?}");
     assert!(done[0].starts_with("PUT    /1.0/services/rgw?target=node3"));

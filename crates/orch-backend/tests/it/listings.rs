@@ -70,10 +70,19 @@ fn services_show_stored_specs_as_applied_and_compare_counts() {
         .map(|item| item["spec"]["service_name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["mds.microceph", "mgr", "mon", "osd", "rgw.foo"]);
-    let rgw = &items[4];
+    let mut rgw = items[4].clone();
+    let events = rgw["events"].take();
+    assert_eq!(events[0]["level"], json!("INFO"));
+    assert_eq!(
+        events[0]["message"],
+        json!("rgw.foo: enabled rgw on node1, node2"),
+        "the apply is the service's event"
+    );
+    assert!(events[0]["created"].as_f64().unwrap() > 1.0e9);
+    rgw.as_object_mut().unwrap().remove("events");
     assert_eq!(
         rgw,
-        &json!({"spec": spec, "size": 2, "running": 1, "ports": [8080]}),
+        json!({"spec": spec, "size": 2, "running": 1, "ports": [8080]}),
         "only the RGW on node1 is in the service map"
     );
     assert_eq!(
@@ -83,6 +92,7 @@ fn services_show_stored_specs_as_applied_and_compare_counts() {
             "size": 3,
             "running": 2,
             "ports": [],
+            "events": [],
         }),
         "node3's mon is out of quorum"
     );

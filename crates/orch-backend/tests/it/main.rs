@@ -5,6 +5,7 @@
 
 mod health;
 mod listings;
+mod progress;
 mod restarts;
 mod spec_json;
 mod support;

@@ -1,6 +1,6 @@
 //! Restarts and their confirmation from Ceph's maps: back, not back in time, and not confirmable.
 
-use orch_backend::{confirm_restart, daemon_action, service_action};
+use orch_backend::{confirm_restart, daemon_action, service_action, services};
 use orch_core::CephView;
 use serde_json::{Value, json};
 
@@ -52,6 +52,11 @@ fn a_restart_is_confirmed_when_ceph_shows_a_new_election() {
             "mon: Ceph shows mon.node1, mon.node2, mon.node3 back",
         ]
     );
+    let listing = json(&services(&config, "[]", Some("mon"), None, false, &maps(9, 10)).unwrap());
+    let events = &listing["items"][0]["events"];
+    assert_eq!(events.as_array().unwrap().len(), 1, "{events}");
+    assert_eq!(events[0]["level"], json!("INFO"));
+    assert_eq!(events[0]["message"], json!(lines(&back).join("\n")));
 }
 
 #[test]

@@ -78,6 +78,11 @@ impl Fake {
         self.dir.join("control.socket").display().to_string()
     }
 
+    /// The fake's control API.
+    pub(crate) fn control(&self) -> &fake_microceph::Control {
+        self.server.as_ref().expect("running").control()
+    }
+
     /// Marks a member `UNREACHABLE`, so that MicroCeph cannot forward requests to it.
     pub(crate) fn make_unreachable(&self, member: &str) {
         self.server
