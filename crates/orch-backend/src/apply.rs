@@ -50,7 +50,7 @@ pub fn apply(
     stored_json: &str,
     options: ApplyOptions,
 ) -> Result<String, BackendError> {
-    apply_tracked(config, specs_json, stored_json, options, None)
+    apply_tracked(config, specs_json, stored_json, options, None).map(|result| result.to_string())
 }
 
 /// [`apply`], telling `tracker` about the progress of each service's MicroCeph calls.
@@ -60,7 +60,7 @@ pub(crate) fn apply_tracked(
     stored_json: &str,
     options: ApplyOptions,
     tracker: Option<&Arc<Tracker>>,
-) -> Result<String, BackendError> {
+) -> Result<Value, BackendError> {
     let specs = spec_list(specs_json, "the specs to apply")?;
     let mut stored: Vec<ServiceSpec> = stored_specs(stored_json)?
         .into_iter()
@@ -104,7 +104,7 @@ pub(crate) fn apply_tracked(
         .map(|(offset, value)| spec_label(value, attempted + offset))
         .collect();
     let failure = failure(&failures, &results, &lines, &not_attempted, options);
-    Ok(json!({"results": results, "store": store, "failure": failure}).to_string())
+    Ok(json!({"results": results, "store": store, "failure": failure}))
 }
 
 /// The failure of an `apply` call, if a spec failed.

@@ -80,10 +80,7 @@ pub fn apply_wait(job: u64, timeout: Duration) -> Result<String, BackendError> {
         None => Ok(json!({"progress": progress, "result": null}).to_string()),
         Some(result) => {
             jobs().remove(&job);
-            let result: Value = serde_json::from_str(&result?).map_err(|error| {
-                BackendError::Internal(format!("an apply result is not JSON: {error}"))
-            })?;
-            Ok(json!({"progress": progress, "result": result}).to_string())
+            Ok(json!({"progress": progress, "result": result?}).to_string())
         }
     }
 }
@@ -142,7 +139,7 @@ impl Tracker {
 struct JobState {
     services: BTreeMap<String, ServiceProgress>,
     news: bool,
-    result: Option<Result<String, BackendError>>,
+    result: Option<Result<Value, BackendError>>,
 }
 
 /// How a service's calls ended.
