@@ -123,12 +123,15 @@ impl LabRelease {
     }
 }
 
-/// One lab: its release, its directory, and the chroot its Ceph runs in, if any.
+/// One lab: its release, its directory, the chroot its Ceph runs in, if any, and the host's name.
 #[derive(Debug)]
 struct Lab {
     release: LabRelease,
     dir: PathBuf,
     root: Option<PathBuf>,
+    /// The machine's name: the fake's local member, and the id of the lab's mon and first mgr,
+    /// as ceph-mgr reports its host by that name.
+    host: String,
 }
 
 impl Lab {
@@ -237,7 +240,8 @@ fn absolute(dir: &Path) -> anyhow::Result<PathBuf> {
 
 fn up(release: LabRelease, dir: &Path, members: u32) -> anyhow::Result<()> {
     let started = Instant::now();
-    check_unix_socket_length(dir)?;
+    let host = fake::local_host_name()?;
+    check_unix_socket_length(dir, &[&host])?;
     refuse_running_lab(dir)?;
     packages::ensure_host_tools()?;
     let root = if packages::host_runs(release.release.suite)? {
@@ -259,6 +263,7 @@ fn up(release: LabRelease, dir: &Path, members: u32) -> anyhow::Result<()> {
         release,
         dir: dir.to_path_buf(),
         root,
+        host,
     };
     let version = cluster::ceph_version(&lab)?;
     step(&format!(
@@ -313,8 +318,8 @@ fn bring_up(lab: &Lab, fake_binary: &Path, members: u32, version: &str) -> anyho
         mounts::mount_chroot(root, &lab.dir, &lab.path("mounts"))?;
     }
     let socket = lab.path("control.socket");
-    let host = fake::local_host_name()?;
-    fake::write_cluster(fake_binary, members, &host, &lab.path("cluster.json"))?;
+    let host = &lab.host;
+    fake::write_cluster(fake_binary, members, host, &lab.path("cluster.json"))?;
     fake::start(fake_binary, lab, &socket)?;
     step(&format!(
         "fake-microceph serves {members} members on {} (local member {host})",
@@ -331,7 +336,7 @@ fn bring_up(lab: &Lab, fake_binary: &Path, members: u32, version: &str) -> anyho
     } else {
         None
     };
-    files::write(lab, version, &socket, &host, members)?;
+    files::write(lab, version, &socket, members)?;
     cluster::start(lab, python_path.as_deref())?;
     cluster::select_backend(lab, &socket)
 }
@@ -381,11 +386,15 @@ fn check_ports_free(ports: Ports) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Makes sure the lab's unix socket paths fit `sun_path` (108 bytes with the NUL).
-fn check_unix_socket_length(dir: &Path) -> anyhow::Result<()> {
-    let longest = ["control.socket", "run/mgr.x.asok", "run/mon.a.asok"]
+/// Makes sure the lab's unix socket paths fit `sun_path` (108 bytes with the NUL), also the admin
+/// sockets of daemons with the given `ids`.
+fn check_unix_socket_length(dir: &Path, ids: &[&str]) -> anyhow::Result<()> {
+    let admin_sockets = ids
+        .iter()
+        .flat_map(|id| ["mon", "mgr"].map(|kind| format!("run/{kind}.{id}.asok")));
+    let longest = admin_sockets
+        .chain(["control.socket".to_owned()])
         .map(|socket| dir.join(socket).as_os_str().len())
-        .into_iter()
         .max()
         .unwrap_or_default();
     if longest > 107 {

@@ -11,13 +11,7 @@ use anyhow::Context;
 use super::Lab;
 
 /// Writes `env` and `ceph` into the lab directory.
-pub(super) fn write(
-    lab: &Lab,
-    version: &str,
-    socket: &Path,
-    host: &str,
-    members: u32,
-) -> anyhow::Result<()> {
+pub(super) fn write(lab: &Lab, version: &str, socket: &Path, members: u32) -> anyhow::Result<()> {
     let ports = lab.release.ports();
     let conf = lab.path("ceph.conf");
     let wrapper = lab.path("ceph");
@@ -32,7 +26,7 @@ pub(super) fn write(
         ("LAB_DIR", lab.dir.display().to_string()),
         ("LAB_CHROOT", chroot),
         ("LAB_CEPH", wrapper.display().to_string()),
-        ("LAB_HOST", host.to_owned()),
+        ("LAB_HOST", lab.host.clone()),
         ("LAB_MEMBERS", members.to_string()),
         ("LAB_MON_ADDR", format!("127.0.0.1:{}", ports.mon_v2)),
         ("CEPH_CONF", conf.display().to_string()),
