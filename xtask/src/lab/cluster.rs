@@ -111,6 +111,8 @@ mon data avail crit = 1
 mon warn on pool no redundancy = false
 mon warn on insecure global id reclaim allowed = false
 mon warn on insecure global id reclaim = false
+# A mgr that stopped leaves the mgr map after this long without a beacon (30 s by default).
+mon mgr beacon grace = 10
 
 [mon]
 mon cluster log file = {dir}/log/cluster.log
@@ -445,6 +447,7 @@ mod tests {
             "keyring = /labs/t/keyring",
             "admin socket = /labs/t/run/$name.asok",
             "mgr initial modules = iostat",
+            "mon mgr beacon grace = 10",
             "mgr module path = /labs/t/mgr-modules",
         ] {
             assert!(
