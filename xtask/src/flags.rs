@@ -1,4 +1,9 @@
 //! Command-line flags of `cargo xtask`, parsed by hand to keep the crate free of dependencies.
+//! Those of `lab` are in `flags/lab.rs`.
+
+mod lab;
+
+pub(crate) use lab::{LabFlags, MgrAction, daemon_id};
 
 pub(crate) const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -26,6 +31,11 @@ commands:
                      DIR defaults to the cache's labs/RELEASE
   lab down (--dir DIR | --ceph RELEASE)
                      stop a lab's processes and unmount what it mounted
+  lab mgr start --id NAME (--dir DIR | --ceph RELEASE)
+                     start a further ceph-mgr named NAME in a running lab and wait until it is a
+                     standby
+  lab mgr stop --id NAME [--wait] (--dir DIR | --ceph RELEASE)
+                     stop that mgr; --wait also waits until the mon has dropped it from the mgr map
   help               show this message";
 
 /// A parsed `cargo xtask` invocation.
@@ -64,20 +74,6 @@ pub(crate) struct DistFlags {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct ModuleFlags {
     pub(crate) out: std::path::PathBuf,
-}
-
-/// Flags of `cargo xtask lab`; a release is one of the names in `ceph_python::RELEASES`.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum LabFlags {
-    Up {
-        release: String,
-        members: u32,
-        dir: Option<std::path::PathBuf>,
-    },
-    Down {
-        release: Option<String>,
-        dir: Option<std::path::PathBuf>,
-    },
 }
 
 /// Flags of `cargo xtask demo`.
@@ -125,7 +121,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
         "e2e" => parse_e2e(rest).map(Command::E2e),
         "module" => parse_module(rest).map(Command::Module),
         "ceph-python" => parse_ceph_python(rest).map(Command::CephPython),
-        "lab" => parse_lab(rest).map(Command::Lab),
+        "lab" => lab::parse_lab(rest).map(Command::Lab),
         other => Err(format!(
             "unknown command `{other}`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, help"
         )),
@@ -244,57 +240,6 @@ fn parse_ceph_python(rest: &[String]) -> Result<CephPythonFlags, String> {
     Ok(flags)
 }
 
-fn parse_lab(rest: &[String]) -> Result<LabFlags, String> {
-    let (up, rest) = match rest.split_first() {
-        Some((action, rest)) if action == "up" => (true, rest),
-        Some((action, rest)) if action == "down" => (false, rest),
-        _ => return Err("`lab` needs `up` or `down`".to_owned()),
-    };
-    let (mut release, mut members, mut dir) = (None, None, None);
-    let mut args = rest.iter();
-    while let Some(flag) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("`{flag}` needs a value"));
-        match flag.as_str() {
-            "--ceph" => release = Some(release_name(value()?)?),
-            "--members" if up => {
-                let value = value()?;
-                members = Some(
-                    value
-                        .parse()
-                        .ok()
-                        .filter(|members| (1..=1000).contains(members))
-                        .ok_or_else(|| {
-                            format!("`--members {value}`: expected a whole number from 1 to 1000")
-                        })?,
-                );
-            }
-            "--dir" => dir = Some(value()?.into()),
-            other if up => {
-                return Err(format!(
-                    "`lab up` does not take `{other}`; accepted: --ceph RELEASE, --members N, --dir DIR"
-                ));
-            }
-            other => {
-                return Err(format!(
-                    "`lab down` does not take `{other}`; accepted: --dir DIR, --ceph RELEASE"
-                ));
-            }
-        }
-    }
-    if up {
-        let release = release.ok_or("`lab up` needs `--ceph RELEASE`")?;
-        Ok(LabFlags::Up {
-            release,
-            members: members.unwrap_or(3),
-            dir,
-        })
-    } else if release.is_some() == dir.is_some() {
-        Err("`lab down` needs one of `--dir DIR` and `--ceph RELEASE`".to_owned())
-    } else {
-        Ok(LabFlags::Down { release, dir })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::{CephPythonFlags, Command, DemoFlags, DistFlags, E2eFlags, LabFlags, parse};
@@ -335,6 +280,13 @@ mod tests {
             ),
         );
         check(&[], &Err("missing command".to_owned()));
+        check(
+            &["lab", "down", "--ceph", "reef"],
+            &Ok(Command::Lab(LabFlags::Down {
+                release: Some("reef".to_owned()),
+                dir: None,
+            })),
+        );
     }
 
     #[test]
@@ -414,61 +366,5 @@ mod tests {
                     .to_owned(),
             ),
         );
-    }
-
-    #[test]
-    fn lab_flags() {
-        check(
-            &["lab", "up", "--ceph", "reef"],
-            &Ok(Command::Lab(LabFlags::Up {
-                release: "reef".to_owned(),
-                members: 3,
-                dir: None,
-            })),
-        );
-        check(
-            &[
-                "lab",
-                "up",
-                "--members",
-                "5",
-                "--dir",
-                "d",
-                "--ceph",
-                "pacific",
-            ],
-            &Ok(Command::Lab(LabFlags::Up {
-                release: "pacific".to_owned(),
-                members: 5,
-                dir: Some("d".into()),
-            })),
-        );
-        check(
-            &["lab", "down", "--dir", "d"],
-            &Ok(Command::Lab(LabFlags::Down {
-                release: None,
-                dir: Some("d".into()),
-            })),
-        );
-        check(
-            &["lab", "up", "--ceph", "quincy"],
-            &Err("`--ceph quincy`: expected pacific, reef or tentacle".to_owned()),
-        );
-        check(
-            &["lab", "up"],
-            &Err("`lab up` needs `--ceph RELEASE`".to_owned()),
-        );
-        check(
-            &["lab", "down", "--members", "2"],
-            &Err(
-                "`lab down` does not take `--members`; accepted: --dir DIR, --ceph RELEASE"
-                    .to_owned(),
-            ),
-        );
-        check(
-            &["lab", "down"],
-            &Err("`lab down` needs one of `--dir DIR` and `--ceph RELEASE`".to_owned()),
-        );
-        check(&["lab"], &Err("`lab` needs `up` or `down`".to_owned()));
     }
 }

@@ -1,5 +1,5 @@
-//! `cargo xtask lab up|down`: a real ceph-mon and ceph-mgr that run our `microceph` module as the
-//! orchestrator backend, over a `fake-microceph` cluster, without systemd and on loopback only.
+//! `cargo xtask lab up|down|mgr`: a real ceph-mon and ceph-mgr that run our `microceph` module as
+//! the orchestrator backend, over a `fake-microceph` cluster, without systemd and on loopback only.
 //!
 //! `lab up --ceph RELEASE` installs what is missing (`packages.rs`: Debian's Ceph on the host when
 //! the host runs the release's suite, else a debootstrap chroot of that suite, `chroot.rs`, cached
@@ -15,6 +15,9 @@
 //! outside the chroot. `lab down` stops the processes by their PID files and unmounts the recorded
 //! mounts (`processes.rs`, `mounts.rs`); a failing `lab up` does the same before it returns. An
 //! interrupted `lab up` leaves what it started to `lab down`.
+//!
+//! `lab mgr start|stop --id NAME` adds a standby mgr to a running lab and stops it again
+//! (`standby.rs`).
 
 mod chroot;
 mod cluster;
@@ -24,7 +27,10 @@ mod module_dir;
 mod mounts;
 mod packages;
 mod processes;
+mod standby;
 mod type_versions;
+
+pub(crate) use standby::{running_standbys, start as start_standby, stop as stop_standby};
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,7 +40,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 
 use crate::ceph_python::{RELEASES, Release, cache_dir};
-use crate::flags::LabFlags;
+use crate::flags::{LabFlags, MgrAction};
 
 /// A file at the top of every lab directory, so `up` never clears a directory it did not make.
 const MARKER: &str = ".microceph-orch-lab";
@@ -123,12 +129,15 @@ impl LabRelease {
     }
 }
 
-/// One lab: its release, its directory, and the chroot its Ceph runs in, if any.
+/// One lab: its release, its directory, the chroot its Ceph runs in, if any, and the host's name.
 #[derive(Debug)]
 struct Lab {
     release: LabRelease,
     dir: PathBuf,
     root: Option<PathBuf>,
+    /// The machine's name: the fake's local member, and the id of the lab's mon and first mgr,
+    /// as ceph-mgr reports its host by that name.
+    host: String,
 }
 
 impl Lab {
@@ -160,6 +169,24 @@ impl Lab {
     fn path(&self, entry: &str) -> PathBuf {
         self.dir.join(entry)
     }
+
+    /// The lab in `dir`, as the `env` file `lab up` wrote describes it.
+    fn open(dir: &Path) -> anyhow::Result<Self> {
+        let env = files::read_env(&dir.join("env"))?;
+        let var = |name: &str| {
+            env.get(name).with_context(|| {
+                format!("{} sets no {name}; is it a lab?", dir.join("env").display())
+            })
+        };
+        let release = LabRelease::named(var("LAB_RELEASE")?).context("unknown release")?;
+        let root = var("LAB_CHROOT")?;
+        Ok(Lab {
+            release,
+            dir: dir.to_path_buf(),
+            root: (!root.is_empty()).then(|| PathBuf::from(root)),
+            host: var("LAB_HOST")?.clone(),
+        })
+    }
 }
 
 pub(crate) fn run(flags: &LabFlags) -> anyhow::Result<()> {
@@ -173,15 +200,37 @@ pub(crate) fn run(flags: &LabFlags) -> anyhow::Result<()> {
             let dir = lab_dir(dir.as_deref(), release)?;
             up(release, &dir, *members)
         }
-        LabFlags::Down { release, dir } => {
-            let release = release.as_deref().and_then(LabRelease::named);
-            let dir = match (dir, release) {
-                (Some(dir), _) => absolute(dir)?,
-                (None, Some(release)) => lab_dir(None, release)?,
-                (None, None) => bail!("`lab down` needs `--dir DIR` or `--ceph RELEASE`"),
-            };
-            down(&dir)
+        LabFlags::Down { release, dir } => down(&existing_dir(
+            release.as_deref(),
+            dir.as_deref(),
+            "lab down",
+        )?),
+        LabFlags::Mgr {
+            action,
+            id,
+            release,
+            dir,
+            wait,
+        } => {
+            let dir = existing_dir(release.as_deref(), dir.as_deref(), "lab mgr")?;
+            match action {
+                MgrAction::Start => standby::start(&dir, id),
+                MgrAction::Stop => standby::stop(&dir, id, *wait),
+            }
         }
+    }
+}
+
+/// The directory of a lab that `command` acts on: `--dir`, or the default one of `--ceph`.
+fn existing_dir(
+    release: Option<&str>,
+    dir: Option<&Path>,
+    command: &str,
+) -> anyhow::Result<PathBuf> {
+    match (dir, release.and_then(LabRelease::named)) {
+        (Some(dir), _) => absolute(dir),
+        (None, Some(release)) => lab_dir(None, release),
+        (None, None) => bail!("`{command}` needs `--dir DIR` or `--ceph RELEASE`"),
     }
 }
 
@@ -217,7 +266,10 @@ pub(crate) fn default_dir(release: &str) -> anyhow::Result<PathBuf> {
 
 /// Whether every process of the lab in `dir` runs.
 pub(crate) fn is_up(dir: &Path) -> bool {
-    processes::running(&dir.join("pids")).len() == processes::STOP_ORDER.len()
+    let pids = dir.join("pids");
+    processes::STOP_ORDER
+        .iter()
+        .all(|name| processes::is_running(&pids, name))
 }
 
 /// The lab directory: `--dir` made absolute, or `labs/<release>` in the cache.
@@ -237,7 +289,8 @@ fn absolute(dir: &Path) -> anyhow::Result<PathBuf> {
 
 fn up(release: LabRelease, dir: &Path, members: u32) -> anyhow::Result<()> {
     let started = Instant::now();
-    check_unix_socket_length(dir)?;
+    let host = fake::local_host_name()?;
+    check_unix_socket_length(dir, &[&host])?;
     refuse_running_lab(dir)?;
     packages::ensure_host_tools()?;
     let root = if packages::host_runs(release.release.suite)? {
@@ -259,6 +312,7 @@ fn up(release: LabRelease, dir: &Path, members: u32) -> anyhow::Result<()> {
         release,
         dir: dir.to_path_buf(),
         root,
+        host,
     };
     let version = cluster::ceph_version(&lab)?;
     step(&format!(
@@ -313,8 +367,8 @@ fn bring_up(lab: &Lab, fake_binary: &Path, members: u32, version: &str) -> anyho
         mounts::mount_chroot(root, &lab.dir, &lab.path("mounts"))?;
     }
     let socket = lab.path("control.socket");
-    let host = fake::local_host_name()?;
-    fake::write_cluster(fake_binary, members, &host, &lab.path("cluster.json"))?;
+    let host = &lab.host;
+    fake::write_cluster(fake_binary, members, host, &lab.path("cluster.json"))?;
     fake::start(fake_binary, lab, &socket)?;
     step(&format!(
         "fake-microceph serves {members} members on {} (local member {host})",
@@ -331,7 +385,7 @@ fn bring_up(lab: &Lab, fake_binary: &Path, members: u32, version: &str) -> anyho
     } else {
         None
     };
-    files::write(lab, version, &socket, &host, members)?;
+    files::write(lab, version, &socket, members)?;
     cluster::start(lab, python_path.as_deref())?;
     cluster::select_backend(lab, &socket)
 }
@@ -381,11 +435,15 @@ fn check_ports_free(ports: Ports) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Makes sure the lab's unix socket paths fit `sun_path` (108 bytes with the NUL).
-fn check_unix_socket_length(dir: &Path) -> anyhow::Result<()> {
-    let longest = ["control.socket", "run/mgr.x.asok", "run/mon.a.asok"]
+/// Makes sure the lab's unix socket paths fit `sun_path` (108 bytes with the NUL), also the admin
+/// sockets of daemons with the given `ids`.
+fn check_unix_socket_length(dir: &Path, ids: &[&str]) -> anyhow::Result<()> {
+    let admin_sockets = ids
+        .iter()
+        .flat_map(|id| ["mon", "mgr"].map(|kind| format!("run/{kind}.{id}.asok")));
+    let longest = admin_sockets
+        .chain(["control.socket".to_owned()])
         .map(|socket| dir.join(socket).as_os_str().len())
-        .into_iter()
         .max()
         .unwrap_or_default();
     if longest > 107 {

@@ -5,10 +5,11 @@
 //! The known state is the fake's generated three-member cluster
 //! (`crates/fake-microceph/examples/clusters/three-nodes.json`: `node1` to `node3`, all `ONLINE`,
 //! each running `mon`, `mgr` and `mds` with one OSD) with no faults, the timing and daemon
-//! switches the lab started with, no applied spec stored by the module, and the module's cached
-//! observation refreshed. Transcripts use it rather than the lab's own cluster, whose local member
-//! is named after the machine: its place in every sorted listing and the width of every table
-//! would depend on the machine's name. `% fake state lab` switches to the lab's own cluster.
+//! switches the lab started with, no applied spec stored by the module, no mgr but the lab's own,
+//! and the module's cached observation refreshed. Transcripts use it rather than the lab's own
+//! cluster, whose local member is named after the machine: its place in every sorted listing and
+//! the width of every table would depend on the machine's name.
+//! `% fake state lab` switches to the lab's own cluster.
 
 use std::fmt::Write as _;
 use std::io::Read;
@@ -24,6 +25,7 @@ use serde_json::{Value, json};
 use super::fake_control::request;
 use super::normalise::Filters;
 use super::transcript::{Step, StepKind, Transcript, split_words};
+use crate::flags::daemon_id;
 use crate::lab::LabFiles;
 
 /// How long a transcript's command may take unless `% timeout` says otherwise.
@@ -154,6 +156,8 @@ pub(crate) struct Outcome {
 /// A lab that is up, and what the transcripts need of it.
 pub(crate) struct Session {
     release: String,
+    /// The lab directory.
+    dir: PathBuf,
     files: LabFiles,
     /// The socket's place while `% fake socket remove` has it moved aside.
     socket_aside: PathBuf,
@@ -186,6 +190,7 @@ impl Session {
         let daemon = request(&files.socket, "GET", "/fake/1.0/daemon", None)?;
         Ok(Session {
             release: release.to_owned(),
+            dir: dir.to_path_buf(),
             socket_aside: dir.join("control.socket.away"),
             files,
             host,
@@ -328,13 +333,21 @@ impl Session {
                 self.ceph_ok(&["orch", "ps", "--refresh"]).map(drop)
             }
             ["ceph", "mgr", "fail"] => self.fail_mgr(),
+            ["lab", "mgr", "start", id] => {
+                crate::lab::start_standby(&self.dir, &daemon_id(id).map_err(anyhow::Error::msg)?)
+            }
+            ["lab", "mgr", "stop", id, flags @ ..] if matches!(flags, [] | ["--wait"]) => {
+                let id = daemon_id(id).map_err(anyhow::Error::msg)?;
+                crate::lab::stop_standby(&self.dir, &id, !flags.is_empty())
+            }
             ["timeout", limit] => {
                 self.next_timeout = Some(parse_seconds(limit)?);
                 Ok(())
             }
             _ => bail!(
                 "unknown directive; see e2e/README.md for `fake member`, `fake fault`, `fake \
-                 socket remove|stale|restore`, `fake state lab`, `ceph mgr fail` and `timeout`"
+                 socket remove|stale|restore`, `fake state lab`, `ceph mgr fail`, `lab mgr \
+                 start|stop` and `timeout`"
             ),
         }
     }
@@ -365,8 +378,12 @@ impl Session {
         request(&self.files.socket, method, path, Some(body)).map(drop)
     }
 
-    /// Brings the fake and the module's store back to the known state, and refreshes the cache.
+    /// Stops the mgrs a transcript started, brings the fake and the module's store back to the
+    /// known state, and refreshes the cache.
     fn reset(&mut self) -> anyhow::Result<()> {
+        for id in crate::lab::running_standbys(&self.dir) {
+            crate::lab::stop_standby(&self.dir, &id, false)?;
+        }
         if self.socket_aside.exists() {
             self.restore_socket()?;
         }

@@ -2,6 +2,8 @@
 //! configuration, a shared keyring, a monmap, `ceph-mon --mkfs`, then both daemons in the
 //! foreground of their own process groups. Then the orchestrator backend is selected and the lab
 //! waits until it is available.
+//! Both daemons take the host's name as their id, as MicroCeph names a member's daemons, so Ceph's
+//! maps name them after the host that ceph-mgr reports and the fake's local member has.
 //!
 //! Everything listens on 127.0.0.1 only: the mon on the release's ports, the mgr on a port of the
 //! release's range, and no mgr module with a listener is enabled (`restful`, on by default, is
@@ -18,13 +20,9 @@ use serde_json::Value;
 use super::{Lab, Ports, processes, step};
 use crate::process;
 
-/// The mon's and the mgr's ids.
-const MON_ID: &str = "a";
-const MGR_ID: &str = "x";
-
 /// The keys of the keyring that the daemons and the admin client share, each with its
-/// capabilities as `(service, capability)`.
-const KEYS: [(&str, &[(&str, &str)]); 3] = [
+/// capabilities as `(service, capability)`; the mgr's key, `mgr.<host>`, is added with `MGR_CAPS`.
+const KEYS: [(&str, &[(&str, &str)]); 2] = [
     ("mon.", &[("mon", "allow *")]),
     (
         "client.admin",
@@ -35,14 +33,13 @@ const KEYS: [(&str, &[(&str, &str)]); 3] = [
             ("mgr", "allow *"),
         ],
     ),
-    (
-        "mgr.x",
-        &[
-            ("mon", "allow profile mgr"),
-            ("osd", "allow *"),
-            ("mds", "allow *"),
-        ],
-    ),
+];
+
+/// The capabilities of every mgr's key, as `(service, capability)`.
+pub(super) const MGR_CAPS: [(&str, &str); 3] = [
+    ("mon", "allow profile mgr"),
+    ("osd", "allow *"),
+    ("mds", "allow *"),
 ];
 
 /// How long a single `ceph` CLI call may take before it is killed.
@@ -77,8 +74,8 @@ fn parse_version(text: &str) -> Option<(String, u32)> {
 }
 
 /// The cluster's configuration. `dir` is the lab directory, which has the same path inside a
-/// chroot; `fsid` the cluster's id.
-pub(super) fn render_conf(dir: &Path, fsid: &str, ports: Ports) -> String {
+/// chroot; `fsid` the cluster's id; `mon_id` the id of its one mon.
+pub(super) fn render_conf(dir: &Path, fsid: &str, mon_id: &str, ports: Ports) -> String {
     let dir = dir.display();
     let mon_addr = mon_addrs(ports);
     format!(
@@ -87,7 +84,7 @@ pub(super) fn render_conf(dir: &Path, fsid: &str, ports: Ports) -> String {
 [global]
 fsid = {fsid}
 mon host = {mon_addr}
-mon initial members = {MON_ID}
+mon initial members = {mon_id}
 public addr = 127.0.0.1
 ms bind ipv4 = true
 ms bind ipv6 = false
@@ -114,6 +111,8 @@ mon data avail crit = 1
 mon warn on pool no redundancy = false
 mon warn on insecure global id reclaim allowed = false
 mon warn on insecure global id reclaim = false
+# A mgr that stopped leaves the mgr map after this long without a beacon (30 s by default).
+mon mgr beacon grace = 10
 
 [mon]
 mon cluster log file = {dir}/log/cluster.log
@@ -134,9 +133,11 @@ fn mon_addrs(ports: Ports) -> String {
     )
 }
 
-/// Writes the configuration and the keyring, and makes the mon's store.
+/// Writes the configuration and the keyring, and makes the mon's store. The mon and the mgr are
+/// both named after the host.
 pub(super) fn bootstrap(lab: &Lab) -> anyhow::Result<()> {
-    for dir in ["mon", &format!("mgr/ceph-{MGR_ID}"), "run", "crash", "log"] {
+    let id = lab.host.as_str();
+    for dir in ["mon", &format!("mgr/ceph-{id}"), "run", "crash", "log"] {
         let path = lab.path(dir);
         std::fs::create_dir_all(&path)
             .with_context(|| format!("cannot create {}", path.display()))?;
@@ -145,10 +146,14 @@ pub(super) fn bootstrap(lab: &Lab) -> anyhow::Result<()> {
         .context("cannot draw a cluster id")?;
     let fsid = fsid.trim();
     let conf = lab.path("ceph.conf");
-    std::fs::write(&conf, render_conf(&lab.dir, fsid, lab.release.ports()))
+    std::fs::write(&conf, render_conf(&lab.dir, fsid, id, lab.release.ports()))
         .with_context(|| format!("cannot write {}", conf.display()))?;
     let keyring = lab.path("keyring");
-    for (index, (name, caps)) in KEYS.into_iter().enumerate() {
+    let mgr_key = format!("mgr.{id}");
+    let keys = KEYS
+        .into_iter()
+        .chain([(mgr_key.as_str(), MGR_CAPS.as_slice())]);
+    for (index, (name, caps)) in keys.enumerate() {
         let mut authtool = lab.command("/usr/bin/ceph-authtool");
         if index == 0 {
             authtool.arg("--create-keyring");
@@ -162,13 +167,13 @@ pub(super) fn bootstrap(lab: &Lab) -> anyhow::Result<()> {
     let monmap = lab.path("monmap");
     process::run(
         lab.command("/usr/bin/monmaptool")
-            .args(["--create", "--fsid", fsid, "--addv", MON_ID])
+            .args(["--create", "--fsid", fsid, "--addv", id])
             .arg(mon_addrs(lab.release.ports()))
             .arg(&monmap),
     )?;
     process::run(
         lab.command("/usr/bin/ceph-mon")
-            .args(["--mkfs", "-i", MON_ID, "-c"])
+            .args(["--mkfs", "-i", id, "-c"])
             .arg(&conf)
             .arg("--monmap")
             .arg(&monmap)
@@ -185,9 +190,9 @@ pub(super) fn start(lab: &Lab, python_path: Option<&Path>) -> anyhow::Result<()>
     let log = lab.path("log");
     // Daemons are started by absolute path, which the mgr also re-executes when `/proc` is
     // missing.
-    for (name, id) in [("ceph-mon", MON_ID), ("ceph-mgr", MGR_ID)] {
+    for name in ["ceph-mon", "ceph-mgr"] {
         let mut command = lab.command(&format!("/usr/bin/{name}"));
-        command.args(["-f", "-i", id, "-c"]).arg(&conf);
+        command.args(["-f", "-i", &lab.host, "-c"]).arg(&conf);
         if let Some(path) = python_path
             && name == "ceph-mgr"
         {
@@ -288,7 +293,7 @@ pub(super) fn select_backend(lab: &Lab, socket: &Path) -> anyhow::Result<()> {
 
 /// Runs the lab's `ceph` CLI with `args` and a time limit, without echoing it, and captures its
 /// output whatever its exit status.
-fn ceph(lab: &Lab, args: &[&str]) -> Result<Output, String> {
+pub(super) fn ceph(lab: &Lab, args: &[&str]) -> Result<Output, String> {
     let mut command = Command::new("timeout");
     command.args(["--kill-after=5", CLI_TIMEOUT_SECS]);
     if let Some(root) = &lab.root {
@@ -306,7 +311,7 @@ fn ceph(lab: &Lab, args: &[&str]) -> Result<Output, String> {
 }
 
 /// Runs `ceph args` and counts success as done; a failure's message is kept for the report.
-fn ceph_ok(lab: &Lab, args: &[&str]) -> Result<Option<()>, String> {
+pub(super) fn ceph_ok(lab: &Lab, args: &[&str]) -> Result<Option<()>, String> {
     let output = ceph(lab, args)?;
     if output.status.success() {
         return Ok(Some(()));
@@ -319,34 +324,70 @@ fn ceph_ok(lab: &Lab, args: &[&str]) -> Result<Option<()>, String> {
     ))
 }
 
-/// Retries `attempt` every half second until it gives `Some`, the time is up, or a daemon dies.
-/// `Err` carries what went wrong in the last attempt, for the failure message.
+/// A lab process that must keep running while the lab waits on it: the name of its PID file and
+/// of its log file in `log/`.
+pub(super) struct Watched {
+    pub(super) pid_file: String,
+    pub(super) log: String,
+}
+
+impl Watched {
+    /// A daemon of `kind` (`mon`, `mgr`) with `id`, whose PID file is `pid_file`.
+    pub(super) fn daemon(pid_file: &str, kind: &str, id: &str) -> Self {
+        Watched {
+            pid_file: pid_file.to_owned(),
+            log: format!("{kind}.{id}.log"),
+        }
+    }
+}
+
+/// Retries `attempt` every half second until it gives `Some`, the time is up, or the lab's mon
+/// or mgr dies. `Err` carries what went wrong in the last attempt, for the failure message.
 fn poll<T>(
     lab: &Lab,
     what: &str,
     timeout: Duration,
+    attempt: impl FnMut() -> Result<Option<T>, String>,
+) -> anyhow::Result<T> {
+    poll_watching(lab, what, timeout, None, attempt)
+}
+
+/// `poll`, also watching `extra`, whose log is shown if the time runs out.
+pub(super) fn poll_watching<T>(
+    lab: &Lab,
+    what: &str,
+    timeout: Duration,
+    extra: Option<&Watched>,
     mut attempt: impl FnMut() -> Result<Option<T>, String>,
 ) -> anyhow::Result<T> {
     step(&format!("waiting for {what}"));
     let deadline = Instant::now() + timeout;
     let mut last = String::new();
+    let watched = [
+        Watched::daemon("ceph-mon", "mon", &lab.host),
+        Watched::daemon("ceph-mgr", "mgr", &lab.host),
+    ];
+    let watched: Vec<&Watched> = watched.iter().chain(extra).collect();
     loop {
         match attempt() {
             Ok(Some(value)) => return Ok(value),
             Ok(None) => {}
             Err(message) => last = message,
         }
-        for (name, log) in [("ceph-mon", mon_log()), ("ceph-mgr", mgr_log())] {
-            if !processes::is_running(&lab.path("pids"), name) {
-                print_log_tail(lab, &log);
+        for daemon in &watched {
+            if !processes::is_running(&lab.path("pids"), &daemon.pid_file) {
+                print_log_tail(lab, &daemon.log);
                 bail!(
-                    "{name} exited while waiting for {what}; see {}",
+                    "{} exited while waiting for {what}; see {}",
+                    daemon.pid_file,
                     lab.path("log").display()
                 );
             }
         }
         if Instant::now() >= deadline {
-            print_log_tail(lab, &mgr_log());
+            if let Some(daemon) = watched.last() {
+                print_log_tail(lab, &daemon.log);
+            }
             bail!(
                 "gave up waiting for {what} after {} s{}",
                 timeout.as_secs(),
@@ -359,15 +400,6 @@ fn poll<T>(
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-}
-
-/// The daemons' own log files in the lab's `log/`.
-fn mon_log() -> String {
-    format!("mon.{MON_ID}.log")
-}
-
-fn mgr_log() -> String {
-    format!("mgr.{MGR_ID}.log")
 }
 
 /// Prints the last lines of one of the lab's logs, such as the mgr's, where module load errors
@@ -403,9 +435,10 @@ mod tests {
     #[test]
     fn the_configuration_keeps_everything_in_the_lab_and_on_loopback() {
         let ports = LabRelease::named("tentacle").unwrap().ports();
-        let conf = render_conf(Path::new("/labs/t"), "1234", ports);
+        let conf = render_conf(Path::new("/labs/t"), "1234", "vm", ports);
         for line in [
             "fsid = 1234",
+            "mon initial members = vm",
             "mon host = [v2:127.0.0.1:23000,v1:127.0.0.1:23001]",
             "public addr = 127.0.0.1",
             "ms bind ipv6 = false",
@@ -414,6 +447,7 @@ mod tests {
             "keyring = /labs/t/keyring",
             "admin socket = /labs/t/run/$name.asok",
             "mgr initial modules = iostat",
+            "mon mgr beacon grace = 10",
             "mgr module path = /labs/t/mgr-modules",
         ] {
             assert!(

@@ -2,6 +2,7 @@
 //! and `ceph`, an executable that runs the lab's `ceph` CLI with every argument passed through,
 //! inside the chroot when the lab has one.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -11,13 +12,7 @@ use anyhow::Context;
 use super::Lab;
 
 /// Writes `env` and `ceph` into the lab directory.
-pub(super) fn write(
-    lab: &Lab,
-    version: &str,
-    socket: &Path,
-    host: &str,
-    members: u32,
-) -> anyhow::Result<()> {
+pub(super) fn write(lab: &Lab, version: &str, socket: &Path, members: u32) -> anyhow::Result<()> {
     let ports = lab.release.ports();
     let conf = lab.path("ceph.conf");
     let wrapper = lab.path("ceph");
@@ -32,7 +27,7 @@ pub(super) fn write(
         ("LAB_DIR", lab.dir.display().to_string()),
         ("LAB_CHROOT", chroot),
         ("LAB_CEPH", wrapper.display().to_string()),
-        ("LAB_HOST", host.to_owned()),
+        ("LAB_HOST", lab.host.clone()),
         ("LAB_MEMBERS", members.to_string()),
         ("LAB_MON_ADDR", format!("127.0.0.1:{}", ports.mon_v2)),
         ("CEPH_CONF", conf.display().to_string()),
@@ -76,6 +71,33 @@ fn render_wrapper(release: &str, root: Option<&Path>, conf: &Path) -> String {
     format!("#!/bin/sh\n# The `ceph` CLI of the {release} lab of `cargo xtask lab up`.\n{run}\n")
 }
 
+/// The variables of an `env` file, read back as `render_env` wrote them.
+pub(super) fn read_env(path: &Path) -> anyhow::Result<BTreeMap<String, String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(parse_env(&text))
+}
+
+/// `export NAME=VALUE` lines, each value made of single-quoted text and backslash-escaped
+/// characters as `shell_quote` writes them; other lines are skipped.
+fn parse_env(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .filter_map(|line| line.strip_prefix("export ")?.split_once('='))
+        .map(|(name, quoted)| {
+            let mut value = String::new();
+            let mut chars = quoted.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\'' => value.extend(chars.by_ref().take_while(|c| *c != '\'')),
+                    '\\' => value.extend(chars.next()),
+                    other => value.push(other),
+                }
+            }
+            (name.to_owned(), value)
+        })
+        .collect()
+}
+
 /// `value` in single quotes, with each single quote written as `'\''`.
 fn shell_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
@@ -85,7 +107,7 @@ fn shell_quote(value: &str) -> String {
 mod tests {
     use std::path::Path;
 
-    use super::{render_env, render_wrapper, shell_quote};
+    use super::{parse_env, render_env, render_wrapper, shell_quote};
 
     #[test]
     fn env_exports_each_variable_quoted() {
@@ -107,6 +129,10 @@ mod tests {
                 "export LAB_CHROOT=''",
             ]
         );
+        let read = parse_env(&env);
+        assert_eq!(read["CEPH_CONF"], "/labs/it's here/ceph.conf");
+        assert_eq!(read["LAB_CHROOT"], "");
+        assert_eq!(read.len(), 3);
     }
 
     #[test]

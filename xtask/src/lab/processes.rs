@@ -2,9 +2,11 @@
 //! stopped by those files only.
 //!
 //! A PID file is named after the executable it was started as (`ceph-mgr`, `ceph-mon`,
-//! `fake-microceph`), and a process is signalled only while `/proc/<pid>/exe` still names that
-//! executable, so a reused PID never gets a signal meant for the lab. The mgr keeps its PID when
-//! it re-executes itself after a module is enabled or disabled, so its file stays valid.
+//! `fake-microceph`), followed by `.` and the daemon's id for a further daemon of that executable
+//! (`ceph-mgr.node2`, a standby mgr).
+//! A process is signalled only while `/proc/<pid>/exe` still names that executable, so a reused
+//! PID never gets a signal meant for the lab. The mgr keeps its PID when it re-executes itself
+//! after a module is enabled or disabled, so its file stays valid.
 
 use std::fs::File;
 use std::os::unix::process::CommandExt;
@@ -16,8 +18,8 @@ use anyhow::Context;
 
 use crate::process;
 
-/// The order in which `stop_all` stops the lab's processes: clients of the mon first, the fake
-/// last, as the mgr talks to both.
+/// The processes every lab runs, in the order `stop_all` stops them: clients of the mon first, the
+/// fake last, as the mgr talks to both. Further daemons are stopped before all of these.
 pub(super) const STOP_ORDER: [&str; 3] = ["ceph-mgr", "ceph-mon", "fake-microceph"];
 
 /// How long a process gets to exit after SIGTERM, and after SIGKILL.
@@ -63,18 +65,18 @@ pub(super) fn spawn(
     Ok(pid)
 }
 
-/// The lab's processes that are alive, as `(name, pid)`.
-pub(super) fn running(pids: &Path) -> Vec<(&'static str, u32)> {
-    STOP_ORDER
+/// The lab's processes that are alive, as `(name, pid)`, in stop order.
+pub(super) fn running(pids: &Path) -> Vec<(String, u32)> {
+    recorded(pids)
         .into_iter()
         .filter_map(|name| {
-            let pid = read_pid(&pids.join(name))?;
-            is_ours(pid, name).then_some((name, pid))
+            let pid = read_pid(&pids.join(&name))?;
+            is_ours(pid, &name).then_some((name, pid))
         })
         .collect()
 }
 
-/// Whether the process recorded as `name` is alive; for checks while `lab up` waits on it.
+/// Whether the process recorded as `name` is alive; for checks while the lab waits on it.
 pub(super) fn is_running(pids: &Path, name: &str) -> bool {
     read_pid(&pids.join(name)).is_some_and(|pid| is_ours(pid, name))
 }
@@ -83,23 +85,56 @@ pub(super) fn is_running(pids: &Path, name: &str) -> bool {
 /// file. Returns a line per process for the report.
 pub(super) fn stop_all(pids: &Path) -> anyhow::Result<Vec<String>> {
     let mut report = Vec::new();
-    for name in STOP_ORDER {
-        let pid_file = pids.join(name);
-        let Some(pid) = read_pid(&pid_file) else {
-            continue;
-        };
-        if is_alive(pid) && !is_ours(pid, name) {
-            report.push(format!("left pid {pid} alone: it is no longer {name}"));
-        } else if is_alive(pid) {
-            report.push(stop(pid, name)?);
-        } else {
-            report.push(format!("{name} (pid {pid}) had exited already"));
-        }
-        std::fs::remove_file(&pid_file)
-            .with_context(|| format!("cannot remove {}", pid_file.display()))?;
+    for name in recorded(pids) {
+        report.extend(stop_recorded(pids, &name)?);
     }
     let _ = std::fs::remove_dir(pids);
     Ok(report)
+}
+
+/// Stops the process recorded as `name`, if there is one, and removes its PID file. Returns a
+/// line for the report, or `None` when nothing is recorded under that name.
+pub(super) fn stop_recorded(pids: &Path, name: &str) -> anyhow::Result<Option<String>> {
+    let pid_file = pids.join(name);
+    let Some(pid) = read_pid(&pid_file) else {
+        return Ok(None);
+    };
+    let line = if is_alive(pid) && !is_ours(pid, name) {
+        format!("left pid {pid} alone: it is no longer {}", executable(name))
+    } else if is_alive(pid) {
+        stop(pid, name)?
+    } else {
+        format!("{name} (pid {pid}) had exited already")
+    };
+    std::fs::remove_file(&pid_file)
+        .with_context(|| format!("cannot remove {}", pid_file.display()))?;
+    Ok(Some(line))
+}
+
+/// The names of the PID files in `pids`, in stop order: further daemons first, then `STOP_ORDER`.
+fn recorded(pids: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(pids)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort_by_key(|name| (stop_rank(name), name.clone()));
+    names
+}
+
+/// Where a PID file's process comes in the stop order.
+fn stop_rank(name: &str) -> usize {
+    STOP_ORDER
+        .iter()
+        .position(|known| *known == name)
+        .map_or(0, |index| index + 1)
+}
+
+/// The executable a PID file is named after: its name up to the first `.`.
+fn executable(name: &str) -> &str {
+    name.split_once('.')
+        .map_or(name, |(executable, _)| executable)
 }
 
 fn stop(pid: u32, name: &str) -> anyhow::Result<String> {
@@ -153,12 +188,12 @@ fn is_alive(pid: u32) -> bool {
         .is_ok_and(|stat| process_state(&stat).is_some_and(|state| state != 'Z'))
 }
 
-/// Whether `pid` is alive and still runs the executable `name`.
+/// Whether `pid` is alive and still runs the executable the PID file `name` is named after.
 fn is_ours(pid: u32, name: &str) -> bool {
     is_alive(pid)
         && std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| {
             exe.file_name()
-                .is_some_and(|file| executable_matches(&file.to_string_lossy(), name))
+                .is_some_and(|file| executable_matches(&file.to_string_lossy(), executable(name)))
         })
 }
 
@@ -175,7 +210,7 @@ fn process_state(stat: &str) -> Option<char> {
 
 #[cfg(test)]
 mod tests {
-    use super::{executable_matches, process_state};
+    use super::{executable, executable_matches, process_state, recorded};
 
     #[test]
     fn the_state_follows_the_last_parenthesis() {
@@ -192,5 +227,34 @@ mod tests {
             "fake-microceph"
         ));
         assert!(!executable_matches("ceph-mgr", "ceph-mon"));
+    }
+
+    #[test]
+    fn further_daemons_stop_first_and_name_their_executable() {
+        let pids = std::env::temp_dir().join(format!("xtask-pids-{}", std::process::id()));
+        std::fs::create_dir_all(&pids).unwrap();
+        for name in [
+            "fake-microceph",
+            "ceph-mon",
+            "ceph-mgr.node2",
+            "ceph-mgr",
+            "ceph-mgr.a.b",
+        ] {
+            std::fs::write(pids.join(name), "1\n").unwrap();
+        }
+        let order = recorded(&pids);
+        std::fs::remove_dir_all(&pids).unwrap();
+        assert_eq!(
+            order,
+            [
+                "ceph-mgr.a.b",
+                "ceph-mgr.node2",
+                "ceph-mgr",
+                "ceph-mon",
+                "fake-microceph"
+            ]
+        );
+        assert_eq!(executable("ceph-mgr.a.b"), "ceph-mgr");
+        assert_eq!(executable("fake-microceph"), "fake-microceph");
     }
 }
