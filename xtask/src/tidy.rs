@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 
 use crate::project_root;
 
-/// Library crates of the workspace, from the bottom of the dependency order up.
+/// The product's crates, from the bottom of the dependency order up; the last two are the backend's faces, the mgr module and the command, which depend on nothing of each other.
 const LIBRARY_CRATES: &[&str] = &[
     "orch-core",
     "microceph-client",
     "orch-backend",
     "mgr-binding",
+    "microceph-orch",
 ];
 
 /// Which of the workspace's crates each crate may depend on, outside of dev-dependencies.
@@ -21,6 +22,7 @@ const ALLOWED_INTERNAL_DEPENDENCIES: &[(&str, &[&str])] = &[
     ("microceph-client", &["orch-core"]),
     ("orch-backend", &["orch-core", "microceph-client"]),
     ("mgr-binding", &["orch-backend"]),
+    ("microceph-orch", &["orch-backend", "orch-core"]),
     ("fake-microceph", &[]),
     ("xtask", &[]),
 ];
@@ -79,6 +81,19 @@ fn crate_dependencies_point_one_way() {
             );
         }
     }
+}
+
+#[test]
+fn the_command_runs_without_python() {
+    let closure = runtime_dependency_closure("microceph-orch");
+    let found: Vec<&String> = closure
+        .iter()
+        .filter(|name| ["pyo3", "mgr-binding"].contains(&name.as_str()))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "microceph-orch runs without ceph-mgr, so it must not pull in {found:?}"
+    );
 }
 
 /// Standard library and crate paths that would give `orch-core` IO, a clock or randomness.

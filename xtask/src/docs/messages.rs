@@ -2,7 +2,8 @@
 //!
 //! The messages are the format strings of the code that words them, found by reading the sources (`rust_source.rs`) outside their tests:
 //! in `orch-core` and `orch-backend`, every string given to `Finding::error`, `Finding::warning`, `report::warning`, `Err`, a `BackendError` variant, `invalid` or `#[error(...)]`, and every string of `unsupported.rs`;
-//! in `microceph-client`, every `#[error(...)]`.
+//! in `microceph-client`, every `#[error(...)]`;
+//! in `microceph-orch`, every string given to a `CliError` variant, `file_error` or `warning` as well.
 //! Each is written as the operator reads it: `{}` becomes `<...>` and `{name}` becomes `<name>`.
 //!
 //! `messages.txt` says what to do about each one, in sections.
@@ -20,10 +21,11 @@ use super::rust_source::{Literal, literals};
 pub(super) const ADVICE: &str = "docs/reference/messages.txt";
 
 /// The crates whose messages are collected, with whether every message context counts (else only `#[error]`).
-const CRATES: [(&str, bool); 3] = [
+const CRATES: [(&str, bool); 4] = [
     ("crates/orch-core/src", true),
     ("crates/orch-backend/src", true),
     ("crates/microceph-client/src", false),
+    ("crates/microceph-orch/src", true),
 ];
 
 /// Files whose every sentence is a message.
@@ -33,7 +35,7 @@ const MESSAGE_FILES: [&str; 1] = ["crates/orch-backend/src/unsupported.rs"];
 const PYTHON_DIR: &str = "crates/mgr-binding/python/microceph";
 
 /// The calls whose string arguments are messages.
-const MESSAGE_CALLS: [&str; 12] = [
+const MESSAGE_CALLS: [&str; 17] = [
     "Finding::error",
     "Finding::warning",
     "#error",
@@ -46,6 +48,11 @@ const MESSAGE_CALLS: [&str; 12] = [
     "BackendError::NotConfirmed",
     "report::warning",
     "invalid",
+    "CliError::Usage",
+    "CliError::Invalid",
+    "CliError::Ceph",
+    "file_error",
+    "warning",
 ];
 
 /// Where a quoted message comes from.
