@@ -5,7 +5,7 @@
 //!
 //! | key | what | fields read |
 //! |---|---|---|
-//! | `mon_status` | `get('mon_status')` or `ceph quorum_status` | `monmap.mons[].name` and `.rank`, `quorum` (ranks) or `quorum_names`, `election_epoch` |
+//! | `mon_status` | `get('mon_status')`, which wraps the mon's JSON text as `{"json": "<text>"}`, or `ceph quorum_status` | `monmap.mons[].name` and `.rank`, `quorum` (ranks) or `quorum_names`, `election_epoch` |
 //! | `mgr_map` | `get('mgr_map')` or `ceph mgr dump` | `active_name`, `active_gid`, `available`, `standbys[].name` |
 //! | `fs_map` | `get('fs_map')` or `ceph fs dump` | `standbys[]` and `filesystems[].mdsmap.info.*`: `name`, `state`, `rank`, `gid`, and `mdsmap.fs_name` |
 //! | `service_map` | `get('service_map')` or `ceph service dump` | `services.<name>.daemons.<key>`: `gid`, `start_stamp`, `metadata.hostname`, `metadata.ceph_version` |
@@ -123,6 +123,11 @@ fn replace_type(
 type Reading<T> = Result<T, String>;
 
 fn mons(value: &Value) -> Reading<MonView> {
+    if let Some(text) = value.get("json").and_then(Value::as_str) {
+        let inner: Value = serde_json::from_str(text)
+            .map_err(|error| format!("its 'json' text is not JSON: {error}"))?;
+        return mons(&inner);
+    }
     let monmap = array(field(value, "monmap")?, "mons")?;
     let mut names = BTreeMap::new();
     for mon in monmap {

@@ -6,6 +6,7 @@
 mod health;
 mod listings;
 mod progress;
+mod recorded_maps;
 mod restarts;
 mod spec_json;
 mod support;
