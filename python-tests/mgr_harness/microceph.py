@@ -136,10 +136,17 @@ def alive_cluster(
         datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=3, minutes=1)
     ).strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
     maps = {
+        # ceph-mgr hands the mon status over as the mon's JSON text.
         "mon_status": {
-            "election_epoch": election_epoch,
-            "quorum": [0, 1, 2],
-            "monmap": {"mons": [{"rank": rank, "name": name} for rank, name in enumerate(MEMBERS)]},
+            "json": json.dumps(
+                {
+                    "election_epoch": election_epoch,
+                    "quorum": [0, 1, 2],
+                    "monmap": {
+                        "mons": [{"rank": rank, "name": name} for rank, name in enumerate(MEMBERS)]
+                    },
+                }
+            )
         },
         "fs_map": {
             "standbys": [

@@ -54,9 +54,10 @@ pub(crate) fn run(flags: &E2eFlags) -> anyhow::Result<()> {
     }
     let mut files = load(&crate::project_root().join(TRANSCRIPTS), &flags.transcripts)?;
     let started = Instant::now();
+    let cli = build_cli()?;
     let mut reports = Vec::new();
     for release in &flags.releases {
-        reports.push(run_release(release, &mut files, flags.bless)?);
+        reports.push(run_release(release, &mut files, flags.bless, &cli)?);
     }
     let mut stdout = std::io::stdout().lock();
     writeln!(
@@ -92,8 +93,29 @@ pub(crate) fn run(flags: &E2eFlags) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Builds the `microceph-orch` command the transcripts run, in release mode.
+fn build_cli() -> anyhow::Result<PathBuf> {
+    crate::process::run(crate::process::cargo().args([
+        "build",
+        "--release",
+        "--locked",
+        "--package",
+        "microceph-orch",
+        "--bin",
+        "microceph-orch",
+    ]))?;
+    Ok(crate::process::target_dir()
+        .join("release")
+        .join("microceph-orch"))
+}
+
 /// Brings up a fresh lab of `release`, runs every transcript and brings the lab down.
-fn run_release(release: &str, files: &mut [File], bless: bool) -> anyhow::Result<ReleaseReport> {
+fn run_release(
+    release: &str,
+    files: &mut [File],
+    bless: bool,
+    cli: &Path,
+) -> anyhow::Result<ReleaseReport> {
     let dir = crate::ceph_python::cache_dir()?
         .join("labs")
         .join(format!("e2e-{release}"));
@@ -115,7 +137,7 @@ fn run_release(release: &str, files: &mut [File], bless: bool) -> anyhow::Result
     report.lab_up = started.elapsed();
     let ran = up.and_then(|()| {
         let started = Instant::now();
-        let ran = run_transcripts(release, &dir, files, bless, &mut report);
+        let ran = run_transcripts(release, &dir, cli, files, bless, &mut report);
         report.transcripts = started.elapsed();
         ran
     });
@@ -135,11 +157,12 @@ fn run_release(release: &str, files: &mut [File], bless: bool) -> anyhow::Result
 fn run_transcripts(
     release: &str,
     dir: &Path,
+    cli: &Path,
     files: &mut [File],
     bless: bool,
     report: &mut ReleaseReport,
 ) -> anyhow::Result<()> {
-    let mut session = session::Session::open(release, dir)?;
+    let mut session = session::Session::open(release, dir, cli)?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "\ne2e on {release}:")?;
     for file in files.iter_mut() {

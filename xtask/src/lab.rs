@@ -30,6 +30,7 @@ mod processes;
 mod standby;
 mod type_versions;
 
+pub(crate) use fake::{runs as fake_runs, start_again as start_fake, stop_running as stop_fake};
 pub(crate) use standby::{running_standbys, start as start_standby, stop as stop_standby};
 
 use std::io::Write;
@@ -135,9 +136,8 @@ struct Lab {
     release: LabRelease,
     dir: PathBuf,
     root: Option<PathBuf>,
-    /// The machine's name: the fake's local member, and the id of the lab's mon and first mgr,
-    /// as ceph-mgr reports its host by that name.
-    host: String,
+    /// The fake's local member, and the id of the lab's mon and first mgr: [`fake::LAB_MEMBER`].
+    member: String,
 }
 
 impl Lab {
@@ -184,7 +184,7 @@ impl Lab {
             release,
             dir: dir.to_path_buf(),
             root: (!root.is_empty()).then(|| PathBuf::from(root)),
-            host: var("LAB_HOST")?.clone(),
+            member: var("LAB_MEMBER")?.clone(),
         })
     }
 }
@@ -289,8 +289,8 @@ fn absolute(dir: &Path) -> anyhow::Result<PathBuf> {
 
 fn up(release: LabRelease, dir: &Path, members: u32) -> anyhow::Result<()> {
     let started = Instant::now();
-    let host = fake::local_host_name()?;
-    check_unix_socket_length(dir, &[&host])?;
+    let member = fake::LAB_MEMBER.to_owned();
+    check_unix_socket_length(dir, &[&member])?;
     refuse_running_lab(dir)?;
     packages::ensure_host_tools()?;
     let root = if packages::host_runs(release.release.suite)? {
@@ -312,7 +312,7 @@ fn up(release: LabRelease, dir: &Path, members: u32) -> anyhow::Result<()> {
         release,
         dir: dir.to_path_buf(),
         root,
-        host,
+        member,
     };
     let version = cluster::ceph_version(&lab)?;
     step(&format!(
@@ -367,11 +367,11 @@ fn bring_up(lab: &Lab, fake_binary: &Path, members: u32, version: &str) -> anyho
         mounts::mount_chroot(root, &lab.dir, &lab.path("mounts"))?;
     }
     let socket = lab.path("control.socket");
-    let host = &lab.host;
-    fake::write_cluster(fake_binary, members, host, &lab.path("cluster.json"))?;
+    let member = &lab.member;
+    fake::write_cluster(fake_binary, members, &lab.path("cluster.json"))?;
     fake::start(fake_binary, lab, &socket)?;
     step(&format!(
-        "fake-microceph serves {members} members on {} (local member {host})",
+        "fake-microceph serves {members} members on {} (local member {member})",
         socket.display()
     ));
     cluster::bootstrap(lab)?;

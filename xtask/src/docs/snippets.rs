@@ -5,7 +5,7 @@
 //! The snippet `docs/how-to/output/<name>.txt` is that command and its expected output on tentacle (the untagged output, or the one tagged `@tentacle`).
 //! When pacific or reef expect something else, `<name>.pacific.txt` or `<name>.reef.txt` holds their version, and the how-to must show it too.
 //! A listed step that the transcripts no longer have fails the generation, so the how-to cannot quietly keep an output nobody checks any more.
-//! The transcripts' placeholders become what an operator would see: `<age>` a time such as `8s ago` (table columns keep their width), `<lab>/control.socket` MicroCeph's socket, and `<host>` a member name.
+//! The transcripts' placeholders become what an operator would see: `<age>` a time such as `8s ago` (table columns keep their width), `<lab>/control.socket` MicroCeph's socket, and `<time>` a UTC time.
 //! The `[exit N]` line, which records a failing status for the transcript runner, is left out.
 
 use std::collections::BTreeMap;
@@ -34,8 +34,8 @@ const AGE: &str = "8s ago";
 /// What `<lab>/control.socket` is shown as: the socket of MicroCeph's snap.
 const SOCKET: &str = "/var/snap/microceph/common/state/control.socket";
 
-/// What `<host>`, the lab machine's own name, is shown as.
-const HOST: &str = "micro1";
+/// What `<time>`, a UTC time in Ceph's JSON, is shown as.
+const TIME: &str = "2026-12-01T09:30:00.000000Z";
 
 /// One step of a transcript: a command and its expected outputs by release tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,7 +232,7 @@ fn fill(line: &str) -> anyhow::Result<String> {
     if text.contains("<lab>") {
         bail!("`{line}` shows the lab directory, which an operator has no equivalent of");
     }
-    text = text.replace("<host>", HOST);
+    text = text.replace("<time>", TIME);
     while let Some(at) = text.find("<age>") {
         let after = &text[at + "<age>".len()..];
         let spaces = after.chars().take_while(|c| *c == ' ').count();
@@ -325,8 +325,8 @@ new
         );
         assert_eq!(fill("refreshed <age>.").unwrap(), "refreshed 8s ago.");
         assert_eq!(
-            fill("socket <lab>/control.socket on <host>").unwrap(),
-            "socket /var/snap/microceph/common/state/control.socket on micro1"
+            fill("socket <lab>/control.socket at <time>").unwrap(),
+            "socket /var/snap/microceph/common/state/control.socket at 2026-12-01T09:30:00.000000Z"
         );
         assert!(fill("log in <lab>/log").is_err());
         assert_eq!(

@@ -2,7 +2,7 @@
 //! something that changes from run to run or machine to machine, and nothing else:
 //!
 //! - the lab directory becomes `<lab>` (it is in socket paths, and differs per machine);
-//! - after `% fake state lab`, the lab host's name becomes `<host>` where it is a whole word;
+//! - a UTC time as Ceph's JSON writes it, such as `2026-12-05T07:13:48.123456Z`, becomes `<time>`;
 //! - a relative age such as `5s ago` or `12m ago` becomes `<age>`, and the spaces around it are
 //!   rearranged so that the line keeps its length, which keeps table columns aligned: `<age>`
 //!   starts under the `REFRESHED` heading of the table above when its spaces reach that column,
@@ -15,8 +15,6 @@
 pub(crate) struct Filters {
     /// The lab directory, written as `<lab>`.
     pub(crate) lab_dir: String,
-    /// The lab host's name, written as `<host>` once a transcript loaded the lab's own cluster.
-    pub(crate) host: Option<String>,
 }
 
 impl Filters {
@@ -26,9 +24,7 @@ impl Filters {
         if !self.lab_dir.is_empty() {
             text = text.replace(&self.lab_dir, "<lab>");
         }
-        if let Some(host) = &self.host {
-            text = replace_word(&text, host, "<host>");
-        }
+        text = replace_times(&text);
         let mut column = None;
         let mut lines = Vec::new();
         for line in text.lines() {
@@ -44,34 +40,46 @@ impl Filters {
     }
 }
 
-/// Whether `c` can be part of a host name, so that a name is only replaced as a whole word.
-fn is_name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+/// `text` with every UTC time of the form `YYYY-MM-DDTHH:MM:SS[.ffffff]Z` replaced by `<time>`.
+fn replace_times(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut index = 0;
+    while index < chars.len() {
+        if let Some(length) = time_at(&chars, index) {
+            out.push_str("<time>");
+            index += length;
+        } else {
+            out.push(chars[index]);
+            index += 1;
+        }
+    }
+    out
 }
 
-/// `text` with every whole-word `word` replaced by `with`.
-fn replace_word(text: &str, word: &str, with: &str) -> String {
-    if word.is_empty() {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    let mut before: Option<char> = None;
-    while let Some(index) = rest.find(word) {
-        let prefix = &rest[..index];
-        let previous = prefix.chars().next_back().or(before);
-        let after = rest[index + word.len()..].chars().next();
-        out.push_str(prefix);
-        if previous.is_some_and(is_name_char) || after.is_some_and(is_name_char) {
-            out.push_str(word);
+/// The length of the UTC time that starts at `index`, if one does.
+fn time_at(chars: &[char], index: usize) -> Option<usize> {
+    let shape = "dddd-dd-ddTdd:dd:dd";
+    let mut length = 0;
+    for expected in shape.chars() {
+        let found = *chars.get(index + length)?;
+        let fits = if expected == 'd' {
+            found.is_ascii_digit()
         } else {
-            out.push_str(with);
+            found == expected
+        };
+        if !fits {
+            return None;
         }
-        before = word.chars().next_back();
-        rest = &rest[index + word.len()..];
+        length += 1;
     }
-    out.push_str(rest);
-    out
+    if chars.get(index + length) == Some(&'.') {
+        length += 1;
+        while chars.get(index + length).is_some_and(char::is_ascii_digit) {
+            length += 1;
+        }
+    }
+    (chars.get(index + length) == Some(&'Z')).then_some(length + 1)
 }
 
 /// The column of `heading` in a table's heading line: a whole word of capitals there.
@@ -162,7 +170,7 @@ fn age_at(chars: &[char], index: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Filters, heading_column, replace_word};
+    use super::{Filters, heading_column, replace_times};
 
     /// The ages of one line, outside any table.
     fn replace_ages(line: &str) -> String {
@@ -235,25 +243,32 @@ mon.node2  enabled    10s ago    -
     }
 
     #[test]
-    fn the_host_is_replaced_as_a_whole_word_only() {
+    fn utc_times_are_replaced_whole() {
         assert_eq!(
-            replace_word("mon.vm: restarted mon on vm; vm2 vm-3 avm", "vm", "<host>"),
-            "mon.<host>: restarted mon on <host>; vm2 vm-3 avm"
+            replace_times(
+                r#"{"last_refresh": "2026-12-05T07:13:48.123456Z", "b": "2026-12-05T07:13:48Z"}"#
+            ),
+            r#"{"last_refresh": "<time>", "b": "<time>"}"#
         );
-        assert_eq!(replace_word("vmvm vm", "vm", "<host>"), "vmvm <host>");
+        for kept in [
+            "2026-12-05T07:13:48",
+            "2026-12-05 07:13:48Z",
+            "2026-12-05T07:13:48+0000",
+        ] {
+            assert_eq!(replace_times(kept), kept);
+        }
     }
 
     #[test]
     fn filters_run_together_and_trim_the_end() {
         let filters = Filters {
             lab_dir: "/root/.cache/microceph-orch/labs/e2e-reef".to_owned(),
-            host: Some("vm".to_owned()),
         };
         let output = "socket /root/.cache/microceph-orch/labs/e2e-reef/control.socket   \n\
-                      vm  1s ago  \n\n\n";
+                      node1  1s ago  2026-12-05T07:13:48.5Z\n\n\n";
         assert_eq!(
             filters.apply(output),
-            ["socket <lab>/control.socket", "<host>  <age>"]
+            ["socket <lab>/control.socket", "node1  <age>   <time>"]
         );
         assert_eq!(Filters::default().apply("a\n\nb\n"), ["a", "", "b"]);
     }

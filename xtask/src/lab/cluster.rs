@@ -136,7 +136,7 @@ fn mon_addrs(ports: Ports) -> String {
 /// Writes the configuration and the keyring, and makes the mon's store. The mon and the mgr are
 /// both named after the host.
 pub(super) fn bootstrap(lab: &Lab) -> anyhow::Result<()> {
-    let id = lab.host.as_str();
+    let id = lab.member.as_str();
     for dir in ["mon", &format!("mgr/ceph-{id}"), "run", "crash", "log"] {
         let path = lab.path(dir);
         std::fs::create_dir_all(&path)
@@ -192,7 +192,7 @@ pub(super) fn start(lab: &Lab, python_path: Option<&Path>) -> anyhow::Result<()>
     // missing.
     for name in ["ceph-mon", "ceph-mgr"] {
         let mut command = lab.command(&format!("/usr/bin/{name}"));
-        command.args(["-f", "-i", &lab.host, "-c"]).arg(&conf);
+        command.args(["-f", "-i", &lab.member, "-c"]).arg(&conf);
         if let Some(path) = python_path
             && name == "ceph-mgr"
         {
@@ -364,8 +364,8 @@ pub(super) fn poll_watching<T>(
     let deadline = Instant::now() + timeout;
     let mut last = String::new();
     let watched = [
-        Watched::daemon("ceph-mon", "mon", &lab.host),
-        Watched::daemon("ceph-mgr", "mgr", &lab.host),
+        Watched::daemon("ceph-mon", "mon", &lab.member),
+        Watched::daemon("ceph-mgr", "mgr", &lab.member),
     ];
     let watched: Vec<&Watched> = watched.iter().chain(extra).collect();
     loop {

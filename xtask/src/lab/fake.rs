@@ -1,8 +1,11 @@
-//! The lab's MicroCeph: `fake-microceph` on the host, serving a cluster whose local member is
-//! named after the lab's host, on a socket in the lab directory.
+//! The lab's MicroCeph: `fake-microceph` on the host, serving its generated cluster on a socket in
+//! the lab directory.
 //!
-//! ceph-mgr knows its host by the machine's host name (a chroot shares it), so naming the local
-//! member the same way lets the module match the mgr's host to a MicroCeph member.
+//! The cluster's local member is [`LAB_MEMBER`], and the lab's mon and mgr take that name as
+//! their id, as MicroCeph names a member's daemons after the member: so Ceph's maps know the
+//! daemons MicroCeph lists on that member, and nothing of the other members'. The name is fixed
+//! rather than the machine's, so that every listing has the same order and widths on every
+//! machine.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,25 +31,12 @@ pub(super) fn build() -> anyhow::Result<PathBuf> {
     Ok(process::target_dir().join("release").join("fake-microceph"))
 }
 
-/// The host's name, as `hostname` prints it and ceph-mgr reports it.
-pub(super) fn local_host_name() -> anyhow::Result<String> {
-    let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .context("cannot read the host name")?;
-    let name = name.trim();
-    if name.is_empty() {
-        bail!("the host has no name");
-    }
-    Ok(name.to_owned())
-}
+/// The lab's MicroCeph member, and the id of its mon and first mgr.
+pub(crate) const LAB_MEMBER: &str = "node1";
 
-/// Writes the cluster file: the fake's generated cluster of `members`, with `host` as the local
-/// member.
-pub(super) fn write_cluster(
-    binary: &Path,
-    members: u32,
-    host: &str,
-    file: &Path,
-) -> anyhow::Result<()> {
+/// Writes the cluster file: the fake's generated cluster of `members`, whose first member,
+/// [`LAB_MEMBER`], is the local one.
+pub(super) fn write_cluster(binary: &Path, members: u32, file: &Path) -> anyhow::Result<()> {
     let mut describe = Command::new(binary);
     describe
         .args(["describe", "--members"])
@@ -62,38 +52,38 @@ pub(super) fn write_cluster(
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let mut cluster: Value = serde_json::from_slice(&output.stdout)
+    let cluster: Value = serde_json::from_slice(&output.stdout)
         .context("`fake-microceph describe` printed something other than JSON")?;
-    name_local_member(&mut cluster, host)?;
+    if cluster["local_member"].as_str() != Some(LAB_MEMBER) {
+        bail!(
+            "`fake-microceph describe` made {} the local member, not {LAB_MEMBER}",
+            cluster["local_member"]
+        );
+    }
     std::fs::write(file, serde_json::to_string_pretty(&cluster)? + "\n")
         .with_context(|| format!("cannot write {}", file.display()))
 }
 
-/// Makes `host` the local member: the first member is renamed to it, unless a member already
-/// has that name, which then becomes the local member as it is.
-fn name_local_member(cluster: &mut Value, host: &str) -> anyhow::Result<()> {
-    let members = cluster["members"]
-        .as_array_mut()
-        .context("the cluster description has no members")?;
-    let taken = members
-        .iter()
-        .any(|member| member["name"].as_str() == Some(host));
-    if !taken {
-        let first = members
-            .first_mut()
-            .context("the cluster description has no members")?;
-        let old = first["name"].as_str().unwrap_or_default().to_owned();
-        first["name"] = Value::from(host);
-        for group in cluster["nfs_groups"].as_array_mut().into_iter().flatten() {
-            for member in group["members"].as_array_mut().into_iter().flatten() {
-                if member["member"].as_str() == Some(old.as_str()) {
-                    member["member"] = Value::from(host);
-                }
-            }
-        }
-    }
-    cluster["local_member"] = Value::from(host);
-    Ok(())
+/// The fake's name among the lab's processes.
+const PROCESS: &str = "fake-microceph";
+
+/// Stops the fake of the running lab in `dir`, as MicroCeph's daemon stopping would.
+pub(crate) fn stop_running(dir: &Path) -> anyhow::Result<()> {
+    processes::stop_recorded(&dir.join("pids"), PROCESS)?
+        .with_context(|| format!("no fake-microceph runs in {}", dir.display()))
+        .map(drop)
+}
+
+/// Starts the fake of the running lab in `dir` again, on its socket and with the lab's cluster.
+pub(crate) fn start_again(dir: &Path) -> anyhow::Result<()> {
+    let lab = Lab::open(dir)?;
+    let binary = process::target_dir().join("release").join(PROCESS);
+    start(&binary, &lab, &lab.path("control.socket"))
+}
+
+/// Whether the fake of the lab in `dir` runs.
+pub(crate) fn runs(dir: &Path) -> bool {
+    processes::is_running(&dir.join("pids"), PROCESS)
 }
 
 /// Starts the fake on `socket` and waits until it accepts connections.
@@ -106,7 +96,7 @@ pub(super) fn start(binary: &Path, lab: &Lab, socket: &Path) -> anyhow::Result<(
             .arg(socket)
             .arg("--cluster")
             .arg(lab.path("cluster.json")),
-        "fake-microceph",
+        PROCESS,
         &lab.path("log").join("fake-microceph.log"),
         &pids,
     )?;
@@ -115,7 +105,7 @@ pub(super) fn start(binary: &Path, lab: &Lab, socket: &Path) -> anyhow::Result<(
         if std::os::unix::net::UnixStream::connect(socket).is_ok() {
             return Ok(());
         }
-        if !processes::is_running(&pids, "fake-microceph") {
+        if !processes::is_running(&pids, PROCESS) {
             bail!(
                 "fake-microceph exited before serving; see {}",
                 lab.path("log").join("fake-microceph.log").display()
@@ -127,36 +117,4 @@ pub(super) fn start(binary: &Path, lab: &Lab, socket: &Path) -> anyhow::Result<(
         "fake-microceph did not serve {} within 10 s",
         socket.display()
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::name_local_member;
-
-    #[test]
-    fn the_first_member_takes_the_host_name() {
-        let mut cluster = json!({
-            "version": 1, "local_member": "node1",
-            "members": [{"name": "node1"}, {"name": "node2"}],
-            "nfs_groups": [{"cluster_id": "a", "members": [{"member": "node1"}]}],
-        });
-        name_local_member(&mut cluster, "vm").unwrap();
-        assert_eq!(cluster["local_member"], "vm");
-        assert_eq!(cluster["members"][0]["name"], "vm");
-        assert_eq!(cluster["members"][1]["name"], "node2");
-        assert_eq!(cluster["nfs_groups"][0]["members"][0]["member"], "vm");
-    }
-
-    #[test]
-    fn a_member_already_named_after_the_host_becomes_local() {
-        let mut cluster = json!({
-            "version": 1, "local_member": "node1",
-            "members": [{"name": "node1"}, {"name": "node2"}],
-        });
-        name_local_member(&mut cluster, "node2").unwrap();
-        assert_eq!(cluster["local_member"], "node2");
-        assert_eq!(cluster["members"][0]["name"], "node1");
-    }
 }

@@ -27,7 +27,7 @@ pub(super) fn write(lab: &Lab, version: &str, socket: &Path, members: u32) -> an
         ("LAB_DIR", lab.dir.display().to_string()),
         ("LAB_CHROOT", chroot),
         ("LAB_CEPH", wrapper.display().to_string()),
-        ("LAB_HOST", lab.host.clone()),
+        ("LAB_MEMBER", lab.member.clone()),
         ("LAB_MEMBERS", members.to_string()),
         ("LAB_MON_ADDR", format!("127.0.0.1:{}", ports.mon_v2)),
         ("CEPH_CONF", conf.display().to_string()),

@@ -128,7 +128,7 @@ fn open_running(dir: &Path, id: &str) -> anyhow::Result<Lab> {
 }
 
 fn refuse_first_mgr(lab: &Lab, id: &str) -> anyhow::Result<()> {
-    if id == lab.host {
+    if id == lab.member {
         bail!(
             "mgr.{id} is the lab's own mgr, which `lab up` and `lab down` start and stop; choose \
              another id"
