@@ -130,7 +130,7 @@ impl LabRelease {
     }
 }
 
-/// One lab: its release, its directory, the chroot its Ceph runs in, if any, and the host's name.
+/// One lab: its release, its directory, the chroot its Ceph runs in, if any, and its member.
 #[derive(Debug)]
 struct Lab {
     release: LabRelease,
@@ -243,7 +243,7 @@ pub(crate) struct LabFiles {
     pub(crate) env: PathBuf,
     /// The fake's socket, which also serves its control API.
     pub(crate) socket: PathBuf,
-    /// The cluster description the fake started with, whose local member is named after the host.
+    /// The cluster description the fake started with, whose local member is the lab's member.
     pub(crate) cluster: PathBuf,
 }
 

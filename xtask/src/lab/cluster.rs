@@ -2,8 +2,8 @@
 //! configuration, a shared keyring, a monmap, `ceph-mon --mkfs`, then both daemons in the
 //! foreground of their own process groups. Then the orchestrator backend is selected and the lab
 //! waits until it is available.
-//! Both daemons take the host's name as their id, as MicroCeph names a member's daemons, so Ceph's
-//! maps name them after the host that ceph-mgr reports and the fake's local member has.
+//! Both daemons take the lab's member name (`node1`) as their id, as MicroCeph names a member's
+//! daemons after the member, so Ceph's maps know them as the daemons of the fake's local member.
 //!
 //! Everything listens on 127.0.0.1 only: the mon on the release's ports, the mgr on a port of the
 //! release's range, and no mgr module with a listener is enabled (`restful`, on by default, is
@@ -134,7 +134,7 @@ fn mon_addrs(ports: Ports) -> String {
 }
 
 /// Writes the configuration and the keyring, and makes the mon's store. The mon and the mgr are
-/// both named after the host.
+/// both named after the lab's member.
 pub(super) fn bootstrap(lab: &Lab) -> anyhow::Result<()> {
     let id = lab.member.as_str();
     for dir in ["mon", &format!("mgr/ceph-{id}"), "run", "crash", "log"] {
