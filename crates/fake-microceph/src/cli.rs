@@ -13,6 +13,7 @@ pub const MAX_MEMBERS: usize = 10_000;
 pub const USAGE: &str = "\
 usage:
   fake-microceph serve --socket PATH [--members N | --cluster FILE.json] [--realistic]
+                       [--restart-hook PROGRAM]
   fake-microceph describe [--members N]
   fake-microceph --help
 
@@ -21,6 +22,8 @@ serve     serve the MicroCeph local API for a whole emulated cluster on the unix
           --members N          emulate N generated members, node1..nodeN (1 to 10000, default 3)
           --cluster FILE.json  emulate the cluster described in FILE.json (format: README.md)
           --realistic          take 10 s per service enable, like MicroCeph's post-placement check
+          --restart-hook PROGRAM  run `PROGRAM MEMBER SERVICE` after each service restart, before
+                               answering it; a failing PROGRAM fails the restart
 describe  print the cluster description that `serve --members N` emulates (default 3)
 ";
 
@@ -47,6 +50,8 @@ pub struct ServeArgs {
     pub cluster: ClusterSource,
     /// Whether enables take MicroCeph's realistic 10 s.
     pub realistic: bool,
+    /// The program run after each service restart.
+    pub restart_hook: Option<PathBuf>,
 }
 
 /// Where the emulated cluster comes from.
@@ -92,6 +97,7 @@ fn parse_serve(args: &[String]) -> Result<Command, UsageError> {
     let mut members = None;
     let mut cluster_file = None;
     let mut realistic = false;
+    let mut restart_hook = None;
     let mut flags = Flags::new(args);
     while let Some(flag) = flags.next_flag()? {
         match flag.as_str() {
@@ -101,10 +107,13 @@ fn parse_serve(args: &[String]) -> Result<Command, UsageError> {
                 cluster_file = Some(PathBuf::from(flags.value(&flag, "a cluster file path")?));
             }
             "--realistic" => realistic = flags.no_value(&flag)?,
+            "--restart-hook" => {
+                restart_hook = Some(PathBuf::from(flags.value(&flag, "a program")?));
+            }
             "--help" | "-h" => return Ok(Command::Help),
             other => {
                 return Err(UsageError(format!(
-                    "unknown flag {other} for serve; accepted: --socket PATH, --members N, --cluster FILE.json, --realistic"
+                    "unknown flag {other} for serve; accepted: --socket PATH, --members N, --cluster FILE.json, --realistic, --restart-hook PROGRAM"
                 )));
             }
         }
@@ -123,6 +132,7 @@ fn parse_serve(args: &[String]) -> Result<Command, UsageError> {
         socket,
         cluster,
         realistic,
+        restart_hook,
     }))
 }
 
@@ -218,6 +228,7 @@ mod tests {
             socket: PathBuf::from(socket),
             cluster,
             realistic,
+            restart_hook: None,
         })
     }
 
@@ -239,6 +250,18 @@ mod tests {
                 false
             ))
         );
+        assert_eq!(
+            parse_line("serve --socket /s --restart-hook /lab/hook"),
+            Ok(Command::Serve(ServeArgs {
+                restart_hook: Some(PathBuf::from("/lab/hook")),
+                ..ServeArgs {
+                    socket: PathBuf::from("/s"),
+                    cluster: ClusterSource::Members(3),
+                    realistic: false,
+                    restart_hook: None,
+                }
+            }))
+        );
         assert_eq!(parse_line("--help"), Ok(Command::Help));
         assert_eq!(
             parse_line("describe --members 2"),
@@ -258,7 +281,7 @@ mod tests {
         );
         assert_eq!(
             parse_line("serve --port 1").unwrap_err(),
-            "unknown flag --port for serve; accepted: --socket PATH, --members N, --cluster FILE.json, --realistic"
+            "unknown flag --port for serve; accepted: --socket PATH, --members N, --cluster FILE.json, --realistic, --restart-hook PROGRAM"
         );
         assert_eq!(
             parse_line("serve").unwrap_err(),

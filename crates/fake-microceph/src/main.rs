@@ -30,10 +30,13 @@ fn serve(args: &ServeArgs) -> ExitCode {
             Err(error) => return fail(&format!("cluster file {error}")),
         },
     };
-    let options = if args.realistic {
-        Options::realistic()
-    } else {
-        Options::default()
+    let options = Options {
+        restart_hook: args.restart_hook.clone(),
+        ..if args.realistic {
+            Options::realistic()
+        } else {
+            Options::default()
+        }
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

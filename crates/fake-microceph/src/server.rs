@@ -37,6 +37,8 @@ pub struct Options {
     pub request_log_capacity: usize,
     /// How many lines the daemon log remembers.
     pub log_capacity: usize,
+    /// A program run as `PROGRAM MEMBER SERVICE` after each service restart, before the restart is answered, so that a lab can restart a real daemon as MicroCeph would; a failing program fails the restart with its output.
+    pub restart_hook: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -45,6 +47,7 @@ impl Default for Options {
             timing: Timing::default(),
             daemon: DaemonState::default(),
             request_log_capacity: 100_000,
+            restart_hook: None,
             log_capacity: 100_000,
         }
     }
@@ -120,6 +123,7 @@ impl Server {
             faults: FaultBook::default(),
             requests: BoundedLog::new(options.request_log_capacity),
             log: BoundedLog::new(options.log_capacity),
+            restart_hook: options.restart_hook,
         }));
         let (shutdown, shutdown_signal) = watch::channel(false);
         let task = tokio::spawn(accept_loop(

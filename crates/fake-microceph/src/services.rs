@@ -165,6 +165,10 @@ pub(crate) async fn restart(shared: &Arc<Shared>, member: &str, body: &[u8]) -> 
             continue;
         }
         pause(shared.timing().restart_duration).await;
+        if let Err(error) = run_restart_hook(shared, member, name).await {
+            shared.log(format!("failed to restart {name} on {member}: {error}"));
+            return Outcome::error(500, format!("failed to restart {name}: {error}"));
+        }
         let mut state = shared.lock();
         if let Some(entry) = state.cluster.member_mut(member) {
             *entry.restarts.entry(name.clone()).or_default() += 1;
@@ -172,6 +176,31 @@ pub(crate) async fn restart(shared: &Arc<Shared>, member: &str, body: &[u8]) -> 
         state.log.push(format!("restarted {name} on {member}"));
     }
     Outcome::empty_object()
+}
+
+/// Runs the server's restart hook, if it has one, as `HOOK MEMBER SERVICE`, and waits for it.
+async fn run_restart_hook(shared: &Arc<Shared>, member: &str, service: &str) -> Result<(), String> {
+    let Some(hook) = shared.lock().restart_hook.clone() else {
+        return Ok(());
+    };
+    let (member, service) = (member.to_owned(), service.to_owned());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(&hook)
+            .args([&member, &service])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|error| format!("restart hook {} did not run: {error}", hook.display()))
+    })
+    .await
+    .map_err(|error| format!("restart hook failed: {error}"))??;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "restart hook {}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr).trim()
+    ))
 }
 
 /// Refuses to remove a monitor when the remaining quorum would be too small (MicroCeph's keep-one invariant).

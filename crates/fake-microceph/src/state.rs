@@ -4,6 +4,7 @@
 //! Each member also has a `tokio` mutex, MicroCeph's per-daemon `serviceStartMu`, that serialises its enables and generic disables while leaving other members free.
 
 use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -158,6 +159,8 @@ pub(crate) struct State {
     pub(crate) faults: FaultBook,
     pub(crate) requests: BoundedLog<RequestRecord>,
     pub(crate) log: BoundedLog<String>,
+    /// The program run after each service restart, if any (see [`crate::Options::restart_hook`]).
+    pub(crate) restart_hook: Option<PathBuf>,
 }
 
 /// What every connection task of one server holds.

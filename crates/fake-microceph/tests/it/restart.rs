@@ -80,3 +80,57 @@ async fn restarts_run_in_order_on_the_target_only() {
         &"skipped restart of rgw on node1: rgw service is not planned for current host".to_owned()
     ));
 }
+
+#[tokio::test]
+async fn a_restart_hook_runs_after_each_restart_and_its_failure_fails_the_restart() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = std::env::temp_dir().join(format!("fake-hook-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let record = dir.join("ran");
+    let hook = dir.join("hook");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\necho \"$1 $2\" >> {}\n[ \"$2\" = rgw ] && {{ echo 'rgw would not stop' >&2; exit 3; }}\nexit 0\n",
+            record.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let fake = Fake::start_with(
+        fake_microceph::Cluster::generate(3),
+        fake_microceph::Options {
+            restart_hook: Some(hook.clone()),
+            ..fake_microceph::Options::default()
+        },
+    )
+    .await;
+    fake.post(
+        "/1.0/services/restart?target=node2",
+        r#"[{"service":"mon"},{"service":"osd"}]"#,
+    )
+    .await
+    .assert_metadata("{}");
+    assert_eq!(
+        std::fs::read_to_string(&record).unwrap(),
+        "node2 mon\n",
+        "the hook runs for each restart, not for skipped services"
+    );
+    fake.put("/1.0/services/rgw", &enable_body("rgw", true, "{}"))
+        .await
+        .assert_success();
+    fake.post("/1.0/services/restart", r#"[{"service":"rgw"}]"#)
+        .await
+        .assert_error(
+            500,
+            "failed to restart rgw: restart hook exit status: 3: rgw would not stop",
+        );
+    assert!(
+        !fake.control().cluster().members[0]
+            .restarts
+            .contains_key("rgw"),
+        "a failed restart is not counted"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
