@@ -36,6 +36,9 @@ commands:
                      standby
   lab mgr stop --id NAME [--wait] (--dir DIR | --ceph RELEASE)
                      stop that mgr; --wait also waits until the mon has dropped it from the mgr map
+  lab on-restart --dir DIR MEMBER SERVICE
+                     what the lab's fake-microceph runs after it restarts SERVICE on MEMBER: the
+                     lab's own mon is restarted for real, and waited for until it is in quorum
   help               show this message";
 
 /// A parsed `cargo xtask` invocation.

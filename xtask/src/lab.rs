@@ -25,6 +25,7 @@ mod fake;
 mod files;
 mod module_dir;
 mod mounts;
+mod on_restart;
 mod packages;
 mod processes;
 mod standby;
@@ -218,6 +219,11 @@ pub(crate) fn run(flags: &LabFlags) -> anyhow::Result<()> {
                 MgrAction::Stop => standby::stop(&dir, id, *wait),
             }
         }
+        LabFlags::OnRestart {
+            dir,
+            member,
+            service,
+        } => on_restart::run(dir, member, service),
     }
 }
 
@@ -369,6 +375,7 @@ fn bring_up(lab: &Lab, fake_binary: &Path, members: u32, version: &str) -> anyho
     let socket = lab.path("control.socket");
     let member = &lab.member;
     fake::write_cluster(fake_binary, members, &lab.path("cluster.json"))?;
+    write_restart_hook(lab)?;
     fake::start(fake_binary, lab, &socket)?;
     step(&format!(
         "fake-microceph serves {members} members on {} (local member {member})",
@@ -391,6 +398,18 @@ fn bring_up(lab: &Lab, fake_binary: &Path, members: u32, version: &str) -> anyho
 }
 
 /// Refuses a directory whose lab still runs or still has mounts, or that holds something else.
+/// Writes the script the fake runs after each restart (see `on_restart.rs`), calling this xtask.
+fn write_restart_hook(lab: &Lab) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+
+    let xtask = std::env::current_exe().context("cannot tell where this xtask binary is")?;
+    let path = lab.path(on_restart::SCRIPT);
+    std::fs::write(&path, on_restart::script(&xtask, &lab.dir))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+        .with_context(|| format!("cannot make {} executable", path.display()))
+}
+
 fn refuse_running_lab(dir: &Path) -> anyhow::Result<()> {
     let running = processes::running(&dir.join("pids"));
     if let Some((name, pid)) = running.first() {

@@ -39,6 +39,9 @@ const ORCHESTRATOR_TIMEOUT: Duration = Duration::from_mins(1);
 /// Where the stored specs of our module are in the mgr's key/value store.
 const SPEC_KEY_PREFIX: &str = "mgr/microceph/spec.";
 
+/// The module options transcripts may set, which go back to their defaults before each one.
+const TRANSCRIPT_OPTIONS: [&str; 2] = ["restart_confirm_timeout", "refresh_interval"];
+
 /// The known cluster, relative to the workspace root.
 const E2E_CLUSTER: &str = "crates/fake-microceph/examples/clusters/three-nodes.json";
 
@@ -265,6 +268,10 @@ impl Session {
         };
         let timeout = self.next_timeout.take().unwrap_or(DEFAULT_TIMEOUT);
         let retry_until = self.next_retry.take().map(|limit| Instant::now() + limit);
+        if bless && let Some(until) = retry_until {
+            // Blessing knows no expected output to wait for, so it waits as long as a run may.
+            std::thread::sleep(until.saturating_duration_since(Instant::now()));
+        }
         let expected = step.expected_for(&self.release).map(<[String]>::to_vec);
         let heading = format!("{}: $ {command}", step.line);
         let (raw, actual) = loop {
@@ -340,6 +347,9 @@ impl Session {
             .context("`ceph config-key ls` did not print a JSON list")?;
         for key in keys.iter().filter(|key| key.starts_with(SPEC_KEY_PREFIX)) {
             self.ceph_ok(&["config-key", "rm", key])?;
+        }
+        for option in TRANSCRIPT_OPTIONS {
+            self.ceph_ok(&["config", "rm", "mgr", &format!("mgr/microceph/{option}")])?;
         }
         self.ceph_ok(&["orch", "ps", "--refresh"]).map(drop)
     }

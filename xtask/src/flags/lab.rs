@@ -25,6 +25,12 @@ pub(crate) enum LabFlags {
         /// For `stop`: also wait until the mon has dropped the mgr from the mgr map.
         wait: bool,
     },
+    /// `lab on-restart --dir DIR MEMBER SERVICE`: the fake's restart hook.
+    OnRestart {
+        dir: PathBuf,
+        member: String,
+        service: String,
+    },
 }
 
 /// What `lab mgr` does with the mgr it names.
@@ -42,7 +48,8 @@ pub(super) fn parse_lab(rest: &[String]) -> Result<LabFlags, String> {
         Some((action, rest)) if action == "up" => parse_up(rest),
         Some((action, rest)) if action == "down" => parse_down(rest),
         Some((action, rest)) if action == "mgr" => parse_mgr(rest),
-        _ => Err("`lab` needs `up`, `down` or `mgr`".to_owned()),
+        Some((action, rest)) if action == "on-restart" => parse_on_restart(rest),
+        _ => Err("`lab` needs `up`, `down`, `mgr` or `on-restart`".to_owned()),
     }
 }
 
@@ -149,6 +156,17 @@ fn parse_mgr(rest: &[String]) -> Result<LabFlags, String> {
     })
 }
 
+fn parse_on_restart(rest: &[String]) -> Result<LabFlags, String> {
+    match rest {
+        [flag, dir, member, service] if flag == "--dir" => Ok(LabFlags::OnRestart {
+            dir: dir.into(),
+            member: member.clone(),
+            service: service.clone(),
+        }),
+        _ => Err("`lab on-restart` needs `--dir DIR MEMBER SERVICE`".to_owned()),
+    }
+}
+
 /// `id` if it can name a daemon and its files: letters, digits, `-`, `_` and `.`, starting with a
 /// letter or a digit.
 pub(crate) fn daemon_id(id: &str) -> Result<String, String> {
@@ -174,6 +192,22 @@ mod tests {
     fn check(args: &[&str], expected: &Result<LabFlags, String>) {
         let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
         assert_eq!(&parse_lab(&args), expected);
+    }
+
+    #[test]
+    fn on_restart_takes_the_lab_the_member_and_the_service() {
+        check(
+            &["on-restart", "--dir", "d", "node1", "mon"],
+            &Ok(LabFlags::OnRestart {
+                dir: "d".into(),
+                member: "node1".to_owned(),
+                service: "mon".to_owned(),
+            }),
+        );
+        check(
+            &["on-restart", "node1", "mon"],
+            &Err("`lab on-restart` needs `--dir DIR MEMBER SERVICE`".to_owned()),
+        );
     }
 
     #[test]

@@ -185,25 +185,8 @@ pub(super) fn bootstrap(lab: &Lab) -> anyhow::Result<()> {
 /// Starts the mon and the mgr and waits until the mgr is available. `python_path`, when given, is
 /// put on the mgr's `PYTHONPATH` (see `type_versions.rs`).
 pub(super) fn start(lab: &Lab, python_path: Option<&Path>) -> anyhow::Result<()> {
-    let conf = lab.path("ceph.conf");
-    let pids = lab.path("pids");
-    let log = lab.path("log");
-    // Daemons are started by absolute path, which the mgr also re-executes when `/proc` is
-    // missing.
     for name in ["ceph-mon", "ceph-mgr"] {
-        let mut command = lab.command(&format!("/usr/bin/{name}"));
-        command.args(["-f", "-i", &lab.member, "-c"]).arg(&conf);
-        if let Some(path) = python_path
-            && name == "ceph-mgr"
-        {
-            command.env("PYTHONPATH", path);
-        }
-        processes::spawn(
-            &mut command,
-            name,
-            &log.join(format!("{name}.stdout")),
-            &pids,
-        )?;
+        spawn(lab, name, python_path.filter(|_| name == "ceph-mgr"))?;
     }
     let started = Instant::now();
     poll(lab, "the mgr to be available", MGR_TIMEOUT, || {
@@ -216,6 +199,26 @@ pub(super) fn start(lab: &Lab, python_path: Option<&Path>) -> anyhow::Result<()>
         started.elapsed().as_secs_f64()
     ));
     Ok(())
+}
+
+/// Starts the lab's daemon `name` (`ceph-mon` or `ceph-mgr`), with `python_path` on its `PYTHONPATH` when given.
+pub(super) fn spawn(lab: &Lab, name: &str, python_path: Option<&Path>) -> anyhow::Result<()> {
+    // Daemons are started by absolute path, which the mgr also re-executes when `/proc` is
+    // missing.
+    let mut command = lab.command(&format!("/usr/bin/{name}"));
+    command
+        .args(["-f", "-i", &lab.member, "-c"])
+        .arg(lab.path("ceph.conf"));
+    if let Some(path) = python_path {
+        command.env("PYTHONPATH", path);
+    }
+    processes::spawn(
+        &mut command,
+        name,
+        &lab.path("log").join(format!("{name}.stdout")),
+        &lab.path("pids"),
+    )
+    .map(drop)
 }
 
 /// Points our module at the fake's socket, enables it, selects it as the orchestrator backend

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use serde_json::Value;
 
-use super::{Lab, processes};
+use super::{Lab, on_restart, processes};
 use crate::process::{self, cargo};
 
 /// Builds the fake in release mode and returns its binary.
@@ -95,7 +95,9 @@ pub(super) fn start(binary: &Path, lab: &Lab, socket: &Path) -> anyhow::Result<(
             .arg("--socket")
             .arg(socket)
             .arg("--cluster")
-            .arg(lab.path("cluster.json")),
+            .arg(lab.path("cluster.json"))
+            .arg("--restart-hook")
+            .arg(lab.path(on_restart::SCRIPT)),
         PROCESS,
         &lab.path("log").join("fake-microceph.log"),
         &pids,
