@@ -363,6 +363,28 @@ impl Client {
         })
     }
 
+    /// Whether something accepts connections at the client's unix socket, checked with one `connect`, which never waits on the daemon.
+    ///
+    /// A missing socket gives [`Error::SocketMissing`] and a socket nobody listens on [`Error::ConnectionRefused`], with the texts requests would give; anything else, and any HTTP transport, is `Ok`, leaving the verdict to a request.
+    pub fn reachable(&self) -> Result<(), Error> {
+        let Transport::Unix { socket_path, .. } = &self.inner.transport else {
+            return Ok(());
+        };
+        match std::os::unix::net::UnixStream::connect(socket_path) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Err(Error::SocketMissing {
+                socket_path: socket_path.clone(),
+                cause: Box::new(err),
+            }),
+            Err(err) if err.kind() == io::ErrorKind::ConnectionRefused => {
+                Err(Error::ConnectionRefused {
+                    endpoint: self.endpoint(),
+                    cause: Box::new(err),
+                })
+            }
+            Ok(_) | Err(_) => Ok(()),
+        }
+    }
+
     /// Maps a failure to get a response head, telling a missing socket and a refused connection apart from other transport errors.
     fn send_error(
         &self,

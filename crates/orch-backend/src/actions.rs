@@ -198,12 +198,24 @@ pub fn serve_tick(
     Ok(json!({"health": health, "problems": problems}).to_string())
 }
 
-/// Whether MicroCeph is available, from the last probe; probes now only when it was never probed.
+/// Whether MicroCeph is available, without waiting on its daemon.
 ///
-/// The dashboard and `orch status` ask often, so this never waits on MicroCeph once the `serve()` loop has probed.
+/// The dashboard and `orch status` ask often, so this answers from one `connect` to the socket, which says at once when the socket is missing or nobody listens, and otherwise from the last probe.
+/// It probes now only when there was no probe yet, or the last one failed and the socket accepts connections again.
 pub fn available(config: &Config, probe_timeout: Duration) -> Result<(bool, String), BackendError> {
+    if let Err(error) = config.client().reachable() {
+        let reason = error_text(&error);
+        cache::remember_probe(
+            config,
+            cache::Probe {
+                available: false,
+                reason: reason.clone(),
+            },
+        );
+        return Ok((false, reason));
+    }
     match cache::last_probe(config) {
-        Some(last) => Ok((last.available, last.reason)),
-        None => probe(config, probe_timeout),
+        Some(last) if last.available => Ok((true, last.reason)),
+        _ => probe(config, probe_timeout),
     }
 }

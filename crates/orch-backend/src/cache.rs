@@ -17,6 +17,7 @@ use microceph_client::{HostProblem, Observation, observe, observe_placement};
 use orch_core::CephView;
 
 use crate::ceph_maps;
+use crate::ceph_time;
 use crate::config::Config;
 use crate::error::{BackendError, error_text};
 use crate::runtime::block_on;
@@ -197,10 +198,7 @@ pub fn update_ceph_view(text: &str) -> Result<(), BackendError> {
 
 /// A failed refresh, with the age of the observation listings keep showing.
 fn stale(error: BackendError, cached: &Snapshot) -> BackendError {
-    let age = SystemTime::now()
-        .duration_since(cached.observed_at.min(cached.placement_at))
-        .unwrap_or_default()
-        .as_secs();
+    let at = ceph_time::utc_text(unix_secs(cached.observed_at.min(cached.placement_at)));
     match error {
         BackendError::MicroCeph {
             kind,
@@ -210,7 +208,7 @@ fn stale(error: BackendError, cached: &Snapshot) -> BackendError {
             kind,
             status,
             message: format!(
-                "{message}; without --refresh, listings show the state observed {age} s ago"
+                "{message}; without --refresh, listings show the state observed at {at}"
             ),
         },
         other => other,

@@ -34,6 +34,47 @@ pub(crate) fn unix_secs(text: &str) -> Option<f64> {
     Some(whole + second)
 }
 
+/// A time, in seconds since the Unix epoch, as `2026-12-05T07:13:48Z`.
+pub(crate) fn utc_text(secs: f64) -> String {
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "whole seconds since 1970 fit an i64 for billions of years"
+    )]
+    let whole = secs.floor() as i64;
+    let days = whole.div_euclid(86_400);
+    let of_day = whole.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        of_day / 3_600,
+        of_day % 3_600 / 60,
+        of_day % 60
+    )
+}
+
+/// The proleptic Gregorian date of a number of days since 1970-01-01 (the inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
+}
+
 /// The zone's offset from UTC in seconds.
 fn zone_offset(zone: &str) -> Option<i64> {
     if zone.is_empty() || zone == "Z" {
@@ -81,6 +122,16 @@ mod tests {
         check("2026-12-05T08:13:48+0100", Some(1_796_454_828.0));
         check("2026-12-05T02:13:48-05:00", Some(1_796_454_828.0));
         check("2000-02-29T00:00:00", Some(951_782_400.0));
+    }
+
+    #[test]
+    fn writes_utc_times_that_read_back() {
+        assert_eq!(utc_text(0.0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc_text(1_796_454_828.7), "2026-12-05T07:13:48Z");
+        assert_eq!(utc_text(951_782_400.0), "2000-02-29T00:00:00Z");
+        for secs in [0.0, 951_782_399.0, 1_796_454_828.0, 4_102_444_800.0] {
+            assert_eq!(unix_secs(&utc_text(secs)), Some(secs), "{secs}");
+        }
     }
 
     #[test]

@@ -251,7 +251,7 @@ mod tests {
             &["down"],
             &Err("`lab down` needs one of `--dir DIR` and `--ceph RELEASE`".to_owned()),
         );
-        check(&[], &Err("`lab` needs `up`, `down` or `mgr`".to_owned()));
+        check(&[], &Err("`lab` needs `up`, `down`, `mgr` or `on-restart`".to_owned()));
     }
 
     #[test]

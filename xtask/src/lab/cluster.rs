@@ -109,6 +109,7 @@ mon allow pool delete = true
 mon data avail warn = 2
 mon data avail crit = 1
 mon warn on pool no redundancy = false
+mon warn on too few osds = false
 mon warn on insecure global id reclaim allowed = false
 mon warn on insecure global id reclaim = false
 # A mgr that stopped leaves the mgr map after this long without a beacon (30 s by default).

@@ -72,6 +72,7 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._stop = threading.Event()
+        self._wake = threading.Event()
         # What an earlier instance in this process read of Ceph's maps is not this one's.
         self._read_ceph_maps('all')
 
@@ -91,10 +92,16 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
                 self.set_health_checks(tick['health'])
             except orchestrator.OrchestratorError as e:
                 self.log.warning('cannot refresh the MicroCeph cluster state: %s', e)
-            self._stop.wait(float(self._option('refresh_interval')))
+            self._wake.wait(float(self._option('refresh_interval')))
+            self._wake.clear()
 
     def shutdown(self) -> None:
         self._stop.set()
+        self._wake.set()
+
+    def config_notify(self) -> None:
+        """A changed option, such as ``refresh_interval``, takes effect at once."""
+        self._wake.set()
 
     def notify(self, notify_type: Any, notify_id: str) -> None:
         self._read_ceph_maps(str(getattr(notify_type, 'value', notify_type)))

@@ -164,6 +164,12 @@ async fn a_missing_socket_is_socket_missing_and_named() {
     let client = Client::unix(&path);
     let err = client.services(None).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::SocketMissing, "{err:?}");
+    let checked = client.reachable().unwrap_err();
+    assert_eq!(
+        checked.to_string(),
+        err.to_string(),
+        "a connect alone says the same"
+    );
     let text = err.to_string();
     assert!(text.contains(&path.display().to_string()), "{text}");
     assert!(text.contains("snap services microceph.daemon"), "{text}");
@@ -176,12 +182,28 @@ async fn a_socket_file_without_a_listener_is_connection_refused() {
     assert!(path.exists());
     let client = Client::unix(&path);
     let err = client.services(None).await.unwrap_err();
+    let checked = client.reachable().unwrap_err();
     std::fs::remove_file(&path).unwrap();
     assert_eq!(err.kind(), ErrorKind::ConnectionRefused, "{err:?}");
+    assert_eq!(
+        checked.to_string(),
+        err.to_string(),
+        "a connect alone says the same"
+    );
     assert!(
         err.to_string().contains(&path.display().to_string()),
         "{err}"
     );
+}
+
+#[test]
+fn a_listening_socket_is_reachable() {
+    let path = temp_socket_path("listening");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let reachable = Client::unix(&path).reachable();
+    drop(listener);
+    std::fs::remove_file(&path).unwrap();
+    assert!(reachable.is_ok(), "{reachable:?}");
 }
 
 #[tokio::test]
