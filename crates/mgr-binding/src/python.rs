@@ -80,12 +80,21 @@ fn run<T: Send>(
         .map_err(|error| py_error(&error))
 }
 
+/// The configuration and a probe's timeout in seconds, read.
+fn with_probe_timeout(
+    config: &str,
+    timeout_secs: f64,
+) -> Result<(Config, std::time::Duration), BackendError> {
+    let config = Config::from_json(config)?;
+    let timeout = seconds("timeout_secs", Some(timeout_secs), config.timeouts.read)?;
+    Ok((config, timeout))
+}
+
 /// Whether MicroCeph answers `GET /core/1.0` within `timeout_secs` and is ready; the text says why not.
 #[pyfunction]
 fn probe(py: Python<'_>, config: String, timeout_secs: f64) -> PyResult<(bool, String)> {
     run(py, move || {
-        let config = Config::from_json(&config)?;
-        let timeout = seconds("timeout_secs", Some(timeout_secs), config.timeouts.read)?;
+        let (config, timeout) = with_probe_timeout(&config, timeout_secs)?;
         backend::probe(&config, timeout)
     })
 }
@@ -94,8 +103,7 @@ fn probe(py: Python<'_>, config: String, timeout_secs: f64) -> PyResult<(bool, S
 #[pyfunction]
 fn available(py: Python<'_>, config: String, timeout_secs: f64) -> PyResult<(bool, String)> {
     run(py, move || {
-        let config = Config::from_json(&config)?;
-        let timeout = seconds("timeout_secs", Some(timeout_secs), config.timeouts.read)?;
+        let (config, timeout) = with_probe_timeout(&config, timeout_secs)?;
         backend::available(&config, timeout)
     })
 }
@@ -109,8 +117,7 @@ fn serve_tick(
     timeout_secs: f64,
 ) -> PyResult<String> {
     run(py, move || {
-        let config = Config::from_json(&config)?;
-        let timeout = seconds("timeout_secs", Some(timeout_secs), config.timeouts.read)?;
+        let (config, timeout) = with_probe_timeout(&config, timeout_secs)?;
         backend::serve_tick(&config, &stored_specs, timeout, &backend::ceph_view())
     })
 }

@@ -144,7 +144,10 @@ fn ceph(program: Option<&str>, side: &CephSide, report: &mut Report) {
 fn stored(program: Option<&str>, side: &CephSide, report: &mut Report) {
     match &side.stored {
         Some(Ok(specs)) => {
-            let names: Vec<String> = specs.iter().map(spec_name).collect();
+            let names: Vec<String> = specs
+                .iter()
+                .map(|spec| orch_backend::spec_name(spec).unwrap_or_else(|| "<unnamed>".to_owned()))
+                .collect();
             let _ = write!(report.text, "Stored specs: {}", names.len());
             if !names.is_empty() {
                 let _ = write!(report.text, " ({})", names.join(", "));
@@ -160,24 +163,5 @@ fn stored(program: Option<&str>, side: &CephSide, report: &mut Report) {
             report.field("stored_specs_error", json!(reason));
         }
         None => report.text.push_str("Stored specs: not read (--no-ceph)"),
-    }
-}
-
-/// A stored spec's name: `service_name`, else `service_type.service_id` or `service_type`.
-fn spec_name(spec: &Value) -> String {
-    let text = |key: &str| {
-        spec.get(key)
-            .and_then(Value::as_str)
-            .filter(|text| !text.is_empty())
-    };
-    match (
-        text("service_name"),
-        text("service_type"),
-        text("service_id"),
-    ) {
-        (Some(name), _, _) => name.to_owned(),
-        (None, Some(service_type), Some(service_id)) => format!("{service_type}.{service_id}"),
-        (None, Some(service_type), None) => service_type.to_owned(),
-        (None, None, _) => "<unnamed>".to_owned(),
     }
 }

@@ -23,7 +23,7 @@ use crate::events::{self, Level};
 use crate::progress::Tracker;
 use crate::report;
 use crate::runtime::block_on;
-use crate::spec_json::{ParsedSpec, parse_spec, spec_list, stored_specs};
+use crate::spec_json::{ParsedSpec, parse_spec, spec_list, spec_name, stored_specs};
 
 /// The flags of one `apply` call.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -147,24 +147,9 @@ fn failure(
     })
 }
 
-/// A spec's name for messages: its `service_name`, else `type.id`, else its position.
+/// A spec's name for messages: its name (see [`spec_name`]), else its position.
 fn spec_label(value: &Value, spec_idx: usize) -> String {
-    let text = |key: &str| {
-        value
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|text| !text.is_empty())
-    };
-    match (
-        text("service_name"),
-        text("service_type"),
-        text("service_id"),
-    ) {
-        (Some(name), _, _) => name.to_owned(),
-        (None, Some(service_type), Some(service_id)) => format!("{service_type}.{service_id}"),
-        (None, Some(service_type), None) => service_type.to_owned(),
-        (None, None, _) => format!("spec {}", spec_idx + 1),
-    }
+    spec_name(value).unwrap_or_else(|| format!("spec {}", spec_idx + 1))
 }
 
 /// A spec that does not read, named like every other failure (`nfs.east: spec field 'port' must be ...`), so the operator can tell which of several specs it was.

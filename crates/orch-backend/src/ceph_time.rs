@@ -1,10 +1,11 @@
-//! Ceph's timestamps, as its JSON dumps write them, turned into seconds since the Unix epoch.
+//! Ceph's timestamps, read and written.
 //!
-//! Ceph writes `utime_t` as `2026-12-05T07:13:48.123456+0000`: a date, `T` or a space, a time with optional fraction, and an optional zone (`Z`, `+HHMM` or `+HH:MM`; none means UTC).
-//! Anything else gives `None`, so a listing shows no start time rather than a wrong one.
+//! Ceph's maps write `utime_t` as `2026-12-05T07:13:48.123456+0000`: a date, `T` or a space, a time with optional fraction, and an optional zone (`Z`, `+HHMM` or `+HH:MM`; none means UTC).
+//! [`unix_secs`] reads those, and the orchestrator's own `...Z` times, into seconds since the Unix epoch; anything else gives `None`, so a listing shows no start time rather than a wrong one.
+//! [`iso`] writes a time as the orchestrator's JSON does, `2026-12-05T07:13:48.500000Z` (rounded to the microsecond, half to even, as Python's `datetime` does), and [`utc_text`] to the second, for messages.
 
 /// Seconds since the Unix epoch of a Ceph timestamp.
-pub(crate) fn unix_secs(text: &str) -> Option<f64> {
+pub fn unix_secs(text: &str) -> Option<f64> {
     let text = text.trim();
     let (date, rest) = text.split_at_checked(10)?;
     let rest = rest.strip_prefix(['T', ' '])?;
@@ -35,17 +36,38 @@ pub(crate) fn unix_secs(text: &str) -> Option<f64> {
 }
 
 /// A time, in seconds since the Unix epoch, as `2026-12-05T07:13:48Z`.
-pub(crate) fn utc_text(secs: f64) -> String {
+pub fn utc_text(secs: f64) -> String {
     #[expect(
         clippy::cast_possible_truncation,
         reason = "whole seconds since 1970 fit an i64 for billions of years"
     )]
     let whole = secs.floor() as i64;
+    format!("{}Z", date_and_clock(whole))
+}
+
+/// A time, in seconds since the Unix epoch, as the orchestrator's JSON writes it: `2026-12-05T07:13:48.500000Z`.
+pub fn iso(secs: f64) -> String {
+    let mut whole = secs.floor();
+    let mut micros = ((secs - whole) * 1e6).round_ties_even();
+    if micros >= 1e6 {
+        whole += 1.0;
+        micros -= 1e6;
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "seconds since 1970 and microseconds fit an i64 by far"
+    )]
+    let (whole, micros) = (whole as i64, micros as i64);
+    format!("{}.{micros:06}Z", date_and_clock(whole))
+}
+
+/// `2026-12-05T07:13:48` of whole seconds since the Unix epoch.
+fn date_and_clock(whole: i64) -> String {
     let days = whole.div_euclid(86_400);
     let of_day = whole.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
         of_day / 3_600,
         of_day % 3_600 / 60,
         of_day % 60
@@ -122,6 +144,20 @@ mod tests {
         check("2026-12-05T08:13:48+0100", Some(1_796_454_828.0));
         check("2026-12-05T02:13:48-05:00", Some(1_796_454_828.0));
         check("2000-02-29T00:00:00", Some(951_782_400.0));
+    }
+
+    #[test]
+    fn writes_iso_times_as_the_orchestrator_does() {
+        for (secs, expected) in [
+            (0.0, "1970-01-01T00:00:00.000000Z"),
+            (1_796_454_828.5, "2026-12-05T07:13:48.500000Z"),
+            (951_782_400.000_001, "2000-02-29T00:00:00.000001Z"),
+            (1_796_454_828.999_999_9, "2026-12-05T07:13:49.000000Z"),
+            (-1.0, "1969-12-31T23:59:59.000000Z"),
+        ] {
+            assert_eq!(iso(secs), expected, "{secs}");
+            assert_eq!(unix_secs(expected).map(iso).as_deref(), Some(expected));
+        }
     }
 
     #[test]

@@ -44,6 +44,28 @@ pub fn spec_list(text: &str, what: &str) -> Result<Vec<Value>, BackendError> {
     }
 }
 
+/// A spec's name as its JSON gives it, read or not: `service_name`, else `service_type.service_id` or `service_type`.
+pub fn spec_name(value: &Value) -> Option<String> {
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|text| !text.is_empty())
+    };
+    match (
+        text("service_name"),
+        text("service_type"),
+        text("service_id"),
+    ) {
+        (Some(name), _, _) => Some(name.to_owned()),
+        (None, Some(service_type), Some(service_id)) => {
+            Some(format!("{service_type}.{service_id}"))
+        }
+        (None, Some(service_type), None) => Some(service_type.to_owned()),
+        (None, None, _) => None,
+    }
+}
+
 /// Reads the specs kept in the mgr store; one that no longer reads is left out, so a bad entry cannot hide the others.
 pub fn stored_specs(text: &str) -> Result<Vec<ParsedSpec>, BackendError> {
     Ok(spec_list(text, "the stored specs")?

@@ -251,7 +251,10 @@ mod tests {
             &["down"],
             &Err("`lab down` needs one of `--dir DIR` and `--ceph RELEASE`".to_owned()),
         );
-        check(&[], &Err("`lab` needs `up`, `down`, `mgr` or `on-restart`".to_owned()));
+        check(
+            &[],
+            &Err("`lab` needs `up`, `down`, `mgr` or `on-restart`".to_owned()),
+        );
     }
 
     #[test]
