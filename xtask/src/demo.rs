@@ -19,7 +19,7 @@ use crate::lab::{self, LabFiles};
 const COMMAND_TIMEOUT: Duration = Duration::from_mins(1);
 
 /// The tour: what each command shows, and the command's arguments after `ceph`.
-const TOUR: [(&str, &[&str]); 8] = [
+const TOUR: [(&str, &[&str]); 9] = [
     (
         "Our module is Ceph's orchestrator backend, and MicroCeph answers on its socket:",
         &["orch", "status"],
@@ -27,6 +27,10 @@ const TOUR: [(&str, &[&str]); 8] = [
     (
         "MicroCeph's cluster members are Ceph's hosts:",
         &["orch", "host", "ls"],
+    ),
+    (
+        "The daemons of node1, as Ceph's own maps see them: the lab's real mon and mgr run there:",
+        &["orch", "ps", "--hostname", "node1"],
     ),
     (
         "Place an RGW service on two hosts; the module enables rgw there through MicroCeph:",
