@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::cluster::{Cluster, ClusterError, MemberStatus, ServiceName};
 use crate::devices::BlockDevice;
 use crate::faults::{Fault, PendingFault};
+use crate::in_flight::ConcurrencyReport;
 use crate::state::{DaemonState, DatabaseStatus, RequestRecord, Shared, Timing};
 
 /// A handle on a running fake's state; cheap to clone and usable from sync or async code.
@@ -161,6 +162,20 @@ impl Control {
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
         self.shared.lock().requests.clear();
+    }
+
+    /// How many MicroCeph requests, and how many writes, are being served now, and the most served at once (overall and as one member) since [`Control::reset_concurrency`].
+    pub fn concurrency(&self) -> ConcurrencyReport {
+        ConcurrencyReport {
+            all: self.shared.in_flight.snapshot(),
+            writes: self.shared.writes_in_flight.snapshot(),
+        }
+    }
+
+    /// Sets the concurrency peaks back to what is in flight now.
+    pub fn reset_concurrency(&self) {
+        self.shared.in_flight.reset_peaks();
+        self.shared.writes_in_flight.reset_peaks();
     }
 
     /// The daemon log, oldest line first: enables, disables and restarts with their outcomes.

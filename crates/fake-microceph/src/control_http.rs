@@ -50,6 +50,11 @@ pub(crate) fn handle(control: &Control, method: &str, raw_path: &str, body: &[u8
         }
         ("DELETE", ["fake", "1.0", "faults", id]) => Ok(delete_fault(control, id)),
         ("GET", ["fake", "1.0", "requests"]) => Ok(Outcome::success(&control.requests())),
+        ("GET", ["fake", "1.0", "concurrency"]) => Ok(Outcome::success(&control.concurrency())),
+        ("DELETE", ["fake", "1.0", "concurrency"]) => {
+            control.reset_concurrency();
+            Ok(Outcome::null())
+        }
         ("DELETE", ["fake", "1.0", "requests"]) => {
             control.clear_requests();
             Ok(Outcome::null())
@@ -115,7 +120,7 @@ fn is_control_route(segments: &[&str]) -> bool {
         [
             "fake",
             "1.0",
-            "state" | "timing" | "daemon" | "faults" | "requests" | "log"
+            "state" | "timing" | "daemon" | "faults" | "requests" | "concurrency" | "log"
         ] | ["fake", "1.0", "members" | "faults", _]
             | ["fake", "1.0", "members", _, "block-devices"]
     )

@@ -39,6 +39,7 @@
 //! | GET, POST, DELETE | `/fake/1.0/faults` | list, add (answers `{"id": N}`) or clear scripted faults |
 //! | DELETE | `/fake/1.0/faults/{id}` | remove one fault |
 //! | GET, DELETE | `/fake/1.0/requests` | list or clear the MicroCeph requests received |
+//! | GET, DELETE | `/fake/1.0/concurrency` | read the requests (and writes) in flight and their peaks, or restart the peaks |
 //! | GET, DELETE | `/fake/1.0/log` | list or clear the daemon log (enable, disable and restart outcomes) |
 //!
 //! # Where to start
@@ -58,6 +59,7 @@ mod go_json;
 mod go_quote;
 mod go_struct;
 mod handlers;
+mod in_flight;
 mod json_fields;
 mod payload;
 mod pipeline;
@@ -77,6 +79,7 @@ pub use cluster::{
 pub use control::{Control, ControlError, DaemonUpdate, MemberUpdate};
 pub use devices::{BlockDevice, GIB, Partition, osd_device_id, standard_devices};
 pub use faults::{Fault, FaultAction, PendingFault};
+pub use in_flight::{Concurrency, ConcurrencyReport};
 pub use schema::CLUSTER_FILE_VERSION;
 pub use server::{BlockingServer, Options, Server, ServerHandle, StartError};
 pub use state::{DaemonState, DatabaseStatus, RequestRecord, Timing};

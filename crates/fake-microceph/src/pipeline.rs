@@ -16,6 +16,7 @@ use crate::control::Control;
 use crate::control_http;
 use crate::envelope::Outcome;
 use crate::faults::{FaultAction, FaultProbe};
+use crate::in_flight::InFlight;
 use crate::router::{self, dispatch};
 use crate::state::{RequestRecord, Shared, pause};
 use crate::target::{decode_path, target_value};
@@ -69,6 +70,9 @@ pub(crate) async fn serve(
         };
         (state.timing.request_latency, effective_target)
     };
+    let _serving = InFlight::serve(&shared.in_flight, &effective_target);
+    let _writing =
+        (method != "GET").then(|| InFlight::serve(&shared.writes_in_flight, &effective_target));
     pause(latency).await;
     let decoded_path = decode_path(&raw_path);
     let fault = shared.lock().faults.take(FaultProbe {

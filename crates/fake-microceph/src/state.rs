@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::cluster::Cluster;
 use crate::faults::FaultBook;
+use crate::in_flight::InFlight;
 
 /// Delays the fake adds to emulate a real daemon's pace.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -168,6 +169,10 @@ pub(crate) struct State {
 pub(crate) struct Shared {
     state: Mutex<State>,
     member_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The requests being served, and the peaks.
+    pub(crate) in_flight: Arc<InFlight>,
+    /// The writes being served, and the peaks.
+    pub(crate) writes_in_flight: Arc<InFlight>,
     /// When the server started; unreachable members report it as their last heartbeat.
     pub(crate) started_at: SystemTime,
 }
@@ -177,6 +182,8 @@ impl Shared {
         Self {
             state: Mutex::new(state),
             member_locks: Mutex::new(HashMap::new()),
+            in_flight: Arc::default(),
+            writes_in_flight: Arc::default(),
             started_at: SystemTime::now(),
         }
     }
