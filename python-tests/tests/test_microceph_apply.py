@@ -630,3 +630,38 @@ def test_a_second_rgw_service_is_refused_naming_the_first(
     assert writes(fake_microceph.requests()) == []
     assert placements(fake_microceph.state()) == {**GENERATED, "rgw": ["node2"]}
     assert sorted(stored(microceph_on_fake)) == ["spec.rgw.foo"]
+
+
+@pytest.mark.parametrize(("max_parallel_hosts", "peak"), [("1", 1), ("16", 3)])
+def test_apply_enables_on_at_most_max_parallel_hosts_at_once(
+    microceph_on_fake: OrchHarness,
+    fake_microceph: FakeMicroCeph,
+    max_parallel_hosts: str,
+    peak: int,
+) -> None:
+    result = microceph_on_fake.mgr.config_set("microceph", "max_parallel_hosts", max_parallel_hosts)
+    assert result.retval == 0, result
+    # Long enough for enables sent together to be in flight together.
+    fake_microceph.control("PUT", "/fake/1.0/timing", {"enable_duration_ms": 500})
+    fake_microceph.control("DELETE", "/fake/1.0/concurrency")
+    assert microceph_on_fake.orch("apply rgw web --placement=node1,node2,node3") == (
+        0,
+        "rgw.web: enabled rgw on node1, node2, node3",
+        "",
+    )
+    # Reads of the background refresh may overlap; the enables are the writes.
+    writes = fake_microceph.control("GET", "/fake/1.0/concurrency")["writes"]
+    assert (writes["peak"], writes["peak_per_member"]) == (peak, 1)
+
+
+def test_a_forced_max_parallel_hosts_out_of_range_is_named(
+    microceph_on_fake: OrchHarness,
+) -> None:
+    result = microceph_on_fake.mgr.config_set("microceph", "max_parallel_hosts", "0", force=True)
+    assert result.retval == 0, result
+    assert microceph_on_fake.orch("ls") == (
+        -errno.EINVAL,
+        "",
+        "invalid microceph module configuration: max_parallel_hosts is 0; "
+        "give a whole number of hosts from 1 to 1024",
+    )

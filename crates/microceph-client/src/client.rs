@@ -48,6 +48,7 @@ pub struct Client {
 struct Inner {
     transport: Transport,
     timeouts: Timeouts,
+    host_concurrency: usize,
 }
 
 /// How requests reach the daemon.
@@ -78,6 +79,9 @@ enum Verb {
 impl Client {
     /// The control socket of the `microceph` snap.
     pub const DEFAULT_SOCKET_PATH: &'static str = "/var/snap/microceph/common/state/control.socket";
+
+    /// How many members an observation or a plan's execution acts on at once, unless set otherwise.
+    pub const DEFAULT_HOST_CONCURRENCY: usize = 16;
 
     /// A client for the daemon listening on the unix socket at `socket_path`, with default timeouts.
     ///
@@ -138,6 +142,18 @@ impl Client {
     /// The timeouts in effect.
     pub fn timeouts(&self) -> Timeouts {
         self.inner.timeouts
+    }
+
+    /// Returns this client acting on at most `members` members at once (at least one) when it observes or executes; clones made before keep theirs.
+    #[must_use]
+    pub fn with_host_concurrency(mut self, members: usize) -> Self {
+        Arc::make_mut(&mut self.inner).host_concurrency = members.max(1);
+        self
+    }
+
+    /// How many members an observation or a plan's execution acts on at once: [`Client::DEFAULT_HOST_CONCURRENCY`] unless set.
+    pub fn host_concurrency(&self) -> usize {
+        self.inner.host_concurrency
     }
 
     /// Where requests go: the socket path or the base URL.
@@ -260,6 +276,7 @@ impl Client {
             inner: Arc::new(Inner {
                 transport,
                 timeouts: Timeouts::default(),
+                host_concurrency: Self::DEFAULT_HOST_CONCURRENCY,
             }),
         }
     }

@@ -1,7 +1,7 @@
 //! Executing a plan: every planned call sent to its member, in phases, with the outcome of each call reported.
 //!
 //! The calls run in three phases: enables, then disables, then restarts, each phase only if every call of the phases before it succeeded.
-//! Within a phase, calls on different members run in parallel (at most [`EXECUTE_CONCURRENCY`] members at a time) and calls on the same member run one after another.
+//! Within a phase, calls on different members run in parallel (at most [`Client::host_concurrency`] members at a time) and calls on the same member run one after another.
 //! Disables and restarts of monitors are the exception: they run strictly one at a time across the whole cluster, so that the monitors never lose quorum to this module, and the first failure stops them.
 //! In any sequence, the calls after a failed one are skipped.
 //!
@@ -19,9 +19,6 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::parallel::run_bounded;
 use crate::planned::Request;
-
-/// How many members an execution phase acts on at once.
-pub const EXECUTE_CONCURRENCY: usize = 16;
 
 /// What happened to each call of a plan, in plan order.
 #[derive(Debug)]
@@ -181,7 +178,7 @@ async fn run_lanes(
     lanes: Vec<Lane>,
     watcher: &CallWatcher,
 ) -> Vec<(usize, CallStatus)> {
-    let per_lane = run_bounded(lanes, EXECUTE_CONCURRENCY, |lane| {
+    let per_lane = run_bounded(lanes, client.host_concurrency(), |lane| {
         let client = client.clone();
         let watcher = Arc::clone(watcher);
         async move {

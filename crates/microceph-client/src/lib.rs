@@ -56,10 +56,9 @@ pub use client::Client;
 pub use envelope::DecodeError;
 pub use error::{Error, ErrorKind, RequestLine};
 pub use execute::{
-    CallError, CallOutcome, CallStatus, CallWatcher, EXECUTE_CONCURRENCY, ExecutionReport, execute,
-    execute_watched,
+    CallError, CallOutcome, CallStatus, CallWatcher, ExecutionReport, execute, execute_watched,
 };
-pub use observe::{HostProblem, Observation, RESOURCES_CONCURRENCY, observe, observe_placement};
+pub use observe::{HostProblem, Observation, observe, observe_placement};
 pub use timeouts::Timeouts;
 pub use types::{
     BlockDevice, ClusterMember, DisableRequest, DiskPartition, EnableRequest, InvalidNfsInfo,

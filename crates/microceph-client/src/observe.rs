@@ -1,6 +1,6 @@
 //! Observing the cluster: MicroCeph's listings gathered concurrently into an [`orch_core::ObservedState`].
 //!
-//! [`observe`] reads the members, the placed services and the OSD disks at once, then the block devices of every `ONLINE` member, at most [`RESOURCES_CONCURRENCY`] at a time.
+//! [`observe`] reads the members, the placed services and the OSD disks at once, then the block devices of every `ONLINE` member, at most [`Client::host_concurrency`] at a time.
 //! The first three listings are the cluster's state: if one fails, the observation fails.
 //! A member's block devices are only its inventory: if that read fails, the member is left without an inventory entry and the failure is returned as a [`HostProblem`], so one sick member never hides the rest of the cluster.
 //! Members that are not `ONLINE` are not asked for their block devices at all, because MicroCeph could not forward the request to them.
@@ -15,9 +15,6 @@ use crate::convert;
 use crate::error::Error;
 use crate::parallel::run_bounded;
 use crate::types::{InvalidNfsInfo, Resources};
-
-/// How many `GET /1.0/resources` requests an observation keeps in flight at once.
-pub const RESOURCES_CONCURRENCY: usize = 16;
 
 /// The observed state, and what could not be observed on individual members.
 #[derive(Debug)]
@@ -149,7 +146,7 @@ async fn block_devices(
     Vec<HostProblem>,
 ) {
     let replies: Vec<(String, Result<Resources, Error>)> =
-        run_bounded(members, RESOURCES_CONCURRENCY, |member| {
+        run_bounded(members, client.host_concurrency(), |member| {
             let client = client.clone();
             async move {
                 let reply = client.resources(Some(&member)).await;

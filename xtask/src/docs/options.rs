@@ -20,6 +20,8 @@ pub(super) struct ModuleOption {
     pub(super) default: String,
     pub(super) runtime: bool,
     pub(super) desc: String,
+    /// The smallest and largest value Ceph accepts, when the option declares them.
+    pub(super) range: (Option<String>, Option<String>),
 }
 
 /// The options declared in `source`, in order.
@@ -50,6 +52,7 @@ pub(super) fn parse(source: &str) -> anyhow::Result<Vec<ModuleOption>> {
             default: String::new(),
             runtime: false,
             desc: String::new(),
+            range: (None, None),
         };
         for (key, value) in arguments {
             let value = match value {
@@ -67,6 +70,8 @@ pub(super) fn parse(source: &str) -> anyhow::Result<Vec<ModuleOption>> {
                 ("desc", Value::Str(text)) => option.desc = text,
                 ("default", Value::Str(text) | Value::Number(text)) => option.default = text,
                 ("runtime", Value::Bool(flag)) => option.runtime = flag,
+                ("min", Value::Number(text)) => option.range.0 = Some(text),
+                ("max", Value::Number(text)) => option.range.1 = Some(text),
                 (key, value) => bail!("option argument `{key}={value:?}` is not documented yet"),
             }
         }
@@ -95,6 +100,18 @@ pub(super) fn render(options: &[ModuleOption]) -> String {
         let mut desc = capitalise(&option.desc);
         if !desc.ends_with('.') {
             desc.push('.');
+        }
+        match &option.range {
+            (Some(min), Some(max)) => {
+                let _ = write!(desc, " From {min} to {max}.");
+            }
+            (Some(min), None) => {
+                let _ = write!(desc, " At least {min}.");
+            }
+            (None, Some(max)) => {
+                let _ = write!(desc, " At most {max}.");
+            }
+            (None, None) => {}
         }
         if !option.runtime {
             desc.push_str(" Takes effect when the mgr restarts.");
@@ -130,6 +147,7 @@ class M:
                desc=\"path of the daemon's socket\"),
         Option(name='read_timeout', type='secs', default=15, runtime=True,
                desc='seconds, (a, b) too'),
+        Option(name='hosts', type='int', default=4, min=1, max=64, desc='hosts'),
     ]
 ";
 
@@ -145,6 +163,7 @@ class M:
                     default: "/run/x.socket".to_owned(),
                     runtime: true,
                     desc: "path of the daemon's socket".to_owned(),
+                    range: (None, None),
                 },
                 ModuleOption {
                     name: "read_timeout".to_owned(),
@@ -152,11 +171,23 @@ class M:
                     default: "15".to_owned(),
                     runtime: true,
                     desc: "seconds, (a, b) too".to_owned(),
+                    range: (None, None),
+                },
+                ModuleOption {
+                    name: "hosts".to_owned(),
+                    kind: "int".to_owned(),
+                    default: "4".to_owned(),
+                    runtime: false,
+                    desc: "hosts".to_owned(),
+                    range: (Some("1".to_owned()), Some("64".to_owned())),
                 },
             ]
         );
         let table = render(&options);
         assert!(table.contains("   * - ``read_timeout``\n     - ``secs``\n     - ``15`` seconds\n     - Seconds, (a, b) too.\n"));
+        assert!(
+            table.contains("     - Hosts. From 1 to 64. Takes effect when the mgr restarts.\n")
+        );
     }
 
     #[test]

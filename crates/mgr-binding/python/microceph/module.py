@@ -67,6 +67,8 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
                desc='seconds between refreshes of the cached cluster state'),
         Option(name='restart_confirm_timeout', type='secs', default=60, runtime=True,
                desc="seconds Ceph's maps may take to show restarted daemons back"),
+        Option(name='max_parallel_hosts', type='int', default=16, min=1, max=1024, runtime=True,
+               desc='hosts a refresh, apply, rm or restart acts on at once'),
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -289,6 +291,7 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
             'restart_timeout': self._option('restart_timeout'),
             'refresh_interval': self._option('refresh_interval'),
             'restart_confirm_timeout': self._option('restart_confirm_timeout'),
+            'max_parallel_hosts': self._option('max_parallel_hosts'),
         })
 
     def _show_progress(self, event: Dict[str, Any]) -> None:

@@ -7,6 +7,7 @@
 mod contract;
 mod endpoints;
 mod errors;
+mod fan_out;
 mod plans;
 mod raw;
 mod support;

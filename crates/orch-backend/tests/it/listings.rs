@@ -330,3 +330,40 @@ fn listings_keep_answering_from_the_cache_when_microceph_is_gone() {
         "a failed refresh says how old the cached state is: {error}"
     );
 }
+
+#[test]
+fn a_warm_cache_answers_every_listing_without_asking_microceph() {
+    let fake = Fake::start();
+    let config = fake.config();
+    hosts(&config, true).unwrap();
+    let refresh_calls: Vec<String> = fake
+        .control()
+        .requests()
+        .iter()
+        .map(|request| format!("{} {}?{}", request.method, request.path, request.query))
+        .collect();
+    let mut sorted = refresh_calls.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            "GET /1.0/disks?",
+            "GET /1.0/resources?target=node1",
+            "GET /1.0/resources?target=node2",
+            "GET /1.0/resources?target=node3",
+            "GET /1.0/services?",
+            "GET /core/1.0/cluster?",
+        ],
+        "a refresh is one call per cluster-wide list and one per member"
+    );
+    fake.control().clear_requests();
+    hosts(&config, false).unwrap();
+    services(&config, "[]", None, None, false, &maps()).unwrap();
+    daemons(&config, "[]", &DaemonFilter::default(), false, &maps()).unwrap();
+    inventory(&config, None, None, false).unwrap();
+    assert!(
+        fake.control().requests().is_empty(),
+        "listings from a warm cache make no call: {:?}",
+        fake.control().requests()
+    );
+}
