@@ -5,7 +5,7 @@
 //! `device ls --refresh` (a full observation with the hop latency per proxied request), the four listings from the warm cache, and `plan_apply` of a spec that scales `mgr` down to three members, planned against the observed state.
 //! The listings get no Ceph maps, so every daemon's liveness is unknown; the Python cases measure them with maps.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use fake_microceph::{Cluster, Options, Server, Timing};
@@ -36,14 +36,14 @@ fn main() -> Result<(), String> {
         .enumerate()
         .try_for_each(|(index, file)| {
             let socket = directory.join(format!("{index}.socket"));
-            measure_cluster(&settings, file, socket)
+            measure_cluster(&settings, file, &socket)
         });
     let _ = std::fs::remove_dir_all(&directory);
     result
 }
 
 /// Every case on one cluster, served on `socket` for the time it takes.
-fn measure_cluster(settings: &Settings, file: &PathBuf, socket: PathBuf) -> Result<(), String> {
+fn measure_cluster(settings: &Settings, file: &Path, socket: &Path) -> Result<(), String> {
     let cluster = Cluster::load(file).map_err(|error| error.to_string())?;
     let params = params(&cluster);
     let options = Options {
@@ -53,7 +53,7 @@ fn measure_cluster(settings: &Settings, file: &PathBuf, socket: PathBuf) -> Resu
         },
         ..Options::default()
     };
-    let server = Server::start_blocking(&socket, cluster, options).map_err(|e| e.to_string())?;
+    let server = Server::start_blocking(socket, cluster, options).map_err(|e| e.to_string())?;
     let control = server.control().clone();
     let config = Config::from_json(&json!({"socket": socket}).to_string())
         .map_err(|error| error.to_string())?;
@@ -77,26 +77,39 @@ fn measure_cluster(settings: &Settings, file: &PathBuf, socket: PathBuf) -> Resu
         Some(most),
         REFRESH_TARGET,
     );
-
     control.set_timing(Timing::default());
+    measure_listings(settings, &config, &params, &calls)?;
+    measure_plan(settings, &config, &params)?;
+    drop(server);
+    Ok(())
+}
+
+/// The four listings from the cache the refresh left.
+fn measure_listings(
+    settings: &Settings,
+    config: &Config,
+    params: &Value,
+    calls: &dyn Fn() -> usize,
+) -> Result<(), String> {
     let ceph = ceph_view();
     let filter = DaemonFilter::default();
-    let listings: [(
-        &str,
-        &dyn Fn() -> Result<String, orch_backend::BackendError>,
-    ); 4] = [
-        ("ls", &|| services(&config, "[]", None, None, false, &ceph)),
-        ("ps", &|| daemons(&config, "[]", &filter, false, &ceph)),
-        ("host ls", &|| hosts(&config, false)),
-        ("device ls", &|| inventory(&config, None, None, false)),
-    ];
-    for (case, listing) in listings {
-        let (samples, most) = repeat(settings.fast_runs, Some(FAST_BUDGET), &calls, || {
+    for case in ["ls", "ps", "host ls", "device ls"] {
+        let listing = || match case {
+            "ls" => services(config, "[]", None, None, false, &ceph),
+            "ps" => daemons(config, "[]", &filter, false, &ceph),
+            "host ls" => hosts(config, false),
+            _ => inventory(config, None, None, false),
+        };
+        let (samples, most) = repeat(settings.fast_runs, Some(FAST_BUDGET), calls, || {
             listing().map(drop)
         })?;
-        emit(case, &params, &samples, Some(most), LISTING_TARGET);
+        emit(case, params, &samples, Some(most), LISTING_TARGET);
     }
+    Ok(())
+}
 
+/// `plan_apply` of `mgr` on three members, against the state observed now.
+fn measure_plan(settings: &Settings, config: &Config, params: &Value) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -114,9 +127,8 @@ fn measure_cluster(settings: &Settings, file: &PathBuf, socket: PathBuf) -> Resu
         drop(orch_core::plan_apply(&spec, &[], &observation.state));
         Ok::<(), String>(())
     })?;
-    let plan_params = with(&params, "planned_calls", planned);
+    let plan_params = with(params, "planned_calls", planned);
     emit("plan_apply", &plan_params, &samples, None, PLAN_TARGET);
-    drop(server);
     Ok(())
 }
 
