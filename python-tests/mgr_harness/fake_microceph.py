@@ -62,11 +62,22 @@ class _UnixHTTPConnection(http.client.HTTPConnection):
 class FakeMicroCeph:
     """One `fake-microceph serve` process and its control API."""
 
-    def __init__(self, process: subprocess.Popen[bytes], directory: Path, log: Path) -> None:
+    def __init__(self, process: subprocess.Popen[bytes] | None, directory: Path, log: Path) -> None:
         self.process = process
         self.directory = directory
         self.log_path = log
         self.socket = str(directory / "control.socket")
+
+    @classmethod
+    def attach(cls, socket_path: Path) -> FakeMicroCeph:
+        """A handle on a fake that something else started, serving `<dir>/control.socket`.
+
+        `stop` and `halt` leave such a fake and its directory alone.
+        """
+        if socket_path.name != "control.socket":
+            raise FakeMicroCephError(f"{socket_path}: the socket must be named control.socket")
+        directory = socket_path.parent
+        return cls(None, directory, directory / "stderr.log")
 
     @classmethod
     def start(cls, binary: Path, *args: str, timeout: float = 10.0) -> FakeMicroCeph:
@@ -95,7 +106,7 @@ class FakeMicroCeph:
     def _wait_until_answering(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while True:
-            if self.process.poll() is not None:
+            if self.process is not None and self.process.poll() is not None:
                 raise FakeMicroCephError(
                     f"fake-microceph exited with status {self.process.returncode}: "
                     f"{self.log_path.read_text(errors='replace').strip()}"
@@ -174,12 +185,14 @@ class FakeMicroCeph:
 
     def stop(self) -> None:
         """SIGTERM, then waits; a fake that hangs is killed. The socket directory is removed."""
+        if self.process is None:
+            return
         self.halt()
         shutil.rmtree(self.directory, ignore_errors=True)
 
     def halt(self) -> None:
         """Stops the process as MicroCeph's daemon stopping would, keeping its directory."""
-        if self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=10)

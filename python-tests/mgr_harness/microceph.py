@@ -8,7 +8,7 @@ import datetime
 import json
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 # The three-member cluster `fake-microceph serve` emulates by default: MicroCeph's legacy join
@@ -121,6 +121,8 @@ def alive_cluster(
     election_epoch: int = 6,
     osd_up_from: int = 5,
     registered: dict[str, dict[str, int]] | None = None,
+    members: Sequence[str] = MEMBERS,
+    osds: Sequence[tuple[int, str]] | None = None,
 ) -> tuple[dict[str, Any], dict[tuple[str, str], dict[str, str]], list[str]]:
     """Ceph's maps of the generated cluster with every daemon alive, for `set_cluster_maps`.
 
@@ -131,7 +133,12 @@ def alive_cluster(
     report none, so their version stays unknown). A restart shows as a newer election, a newer
     `up_from` or another global id. Each daemon registered three days ago, which `orch ps` shows
     as `running (3d)`.
+
+    A larger cluster names the members running a mon, an mgr and an MDS in `members`, and its
+    OSDs as `(id, host)` pairs in `osds` (by default osd.N on the N-th of `members`).
     """
+    if osds is None:
+        osds = [(n, name) for n, name in enumerate(members, start=1)]
     three_days_ago = (
         datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=3, minutes=1)
     ).strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
@@ -141,9 +148,9 @@ def alive_cluster(
             "json": json.dumps(
                 {
                     "election_epoch": election_epoch,
-                    "quorum": [0, 1, 2],
+                    "quorum": list(range(len(members))),
                     "monmap": {
-                        "mons": [{"rank": rank, "name": name} for rank, name in enumerate(MEMBERS)]
+                        "mons": [{"rank": rank, "name": name} for rank, name in enumerate(members)]
                     },
                 }
             )
@@ -151,7 +158,7 @@ def alive_cluster(
         "fs_map": {
             "standbys": [
                 {"gid": 4300 + n, "name": name, "rank": -1, "state": "up:standby"}
-                for n, name in enumerate(MEMBERS)
+                for n, name in enumerate(members)
             ],
             "filesystems": [],
         },
@@ -175,17 +182,16 @@ def alive_cluster(
         },
         "osd_map": {
             "osds": [
-                {"osd": n, "up": 1, "in": 1, "up_from": osd_up_from}
-                for n in range(1, len(MEMBERS) + 1)
+                {"osd": osd_id, "up": 1, "in": 1, "up_from": osd_up_from} for osd_id, _ in osds
             ]
         },
     }
     metadata = {
         (daemon_type, daemon_id): {"hostname": host, "ceph_version": version_string}
         for daemon_type, daemon_id, host in [
-            *(("mon", name, name) for name in MEMBERS),
-            *(("mds", name, name) for name in MEMBERS),
-            *(("osd", str(n), name) for n, name in enumerate(MEMBERS, start=1)),
+            *(("mon", name, name) for name in members),
+            *(("mds", name, name) for name in members),
+            *(("osd", str(osd_id), host) for osd_id, host in osds),
         ]
     }
     for daemon_type in ("osd", "mds"):
@@ -194,7 +200,7 @@ def alive_cluster(
             for (kind, daemon_id), found in metadata.items()
             if kind == daemon_type
         }
-    return maps, metadata, list(MEMBERS)
+    return maps, metadata, list(members)
 
 
 def after(seconds: float, action: Callable[[], None]) -> threading.Timer:

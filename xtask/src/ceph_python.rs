@@ -25,7 +25,7 @@ use crate::process;
 pub(crate) use pytest::{
     PytestEnv, PytestTotals, build_fake_microceph, check_python_style, run_pytest,
 };
-pub(crate) use venv::ensure_at as ensure_venv;
+pub(crate) use venv::{ensure as ensure_test_venv, ensure_at as ensure_venv};
 
 /// A Ceph release the project supports, and the Debian suite that ships it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,8 +1,10 @@
 //! Command-line flags of `cargo xtask`, parsed by hand to keep the crate free of dependencies.
-//! Those of `lab` are in `flags/lab.rs`.
+//! Those of `lab` are in `flags/lab.rs`, those of `bench` in `flags/bench.rs`.
 
+mod bench;
 mod lab;
 
+pub(crate) use bench::BenchFlags;
 pub(crate) use lab::{LabFlags, MgrAction, daemon_id};
 
 pub(crate) const USAGE: &str = "\
@@ -39,6 +41,11 @@ commands:
   lab on-restart --dir DIR MEMBER SERVICE
                      what the lab's fake-microceph runs after it restarts SERVICE on MEMBER: the
                      lab's own mon is restarted for real, and waited for until it is in quorum
+  bench [--ceph RELEASE] [--smoke] [--runs N] [--members LIST] [--module-dir DIR]... [--out FILE]
+                     measure the module through Ceph's orchestrator Python (tentacle by default),
+                     the Rust core and fake-microceph, on clusters of LIST members (default
+                     3,16,64,256,1000); print one JSON line per case and a table; each DIR holds
+                     another microceph/ package, measured on the same fake with ratios to ours
   help               show this message";
 
 /// A parsed `cargo xtask` invocation.
@@ -53,6 +60,7 @@ pub(crate) enum Command {
     Module(ModuleFlags),
     CephPython(CephPythonFlags),
     Lab(LabFlags),
+    Bench(BenchFlags),
 }
 
 /// Flags of `cargo xtask ceph-python`.
@@ -125,8 +133,9 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
         "module" => parse_module(rest).map(Command::Module),
         "ceph-python" => parse_ceph_python(rest).map(Command::CephPython),
         "lab" => lab::parse_lab(rest).map(Command::Lab),
+        "bench" => bench::parse_bench(rest).map(Command::Bench),
         other => Err(format!(
-            "unknown command `{other}`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, help"
+            "unknown command `{other}`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, help"
         )),
     }
 }
@@ -245,7 +254,9 @@ fn parse_ceph_python(rest: &[String]) -> Result<CephPythonFlags, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{CephPythonFlags, Command, DemoFlags, DistFlags, E2eFlags, LabFlags, parse};
+    use super::{
+        BenchFlags, CephPythonFlags, Command, DemoFlags, DistFlags, E2eFlags, LabFlags, parse,
+    };
 
     fn check(args: &[&str], expected: &Result<Command, String>) {
         let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
@@ -278,7 +289,7 @@ mod tests {
         check(
             &["deploy"],
             &Err(
-                "unknown command `deploy`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, help"
+                "unknown command `deploy`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, help"
                     .to_owned(),
             ),
         );
@@ -337,6 +348,45 @@ mod tests {
         check(
             &["ceph-python", "--", "-x"],
             &Err("`--module-dir` and pytest arguments need `--pytest`".to_owned()),
+        );
+    }
+
+    #[test]
+    fn bench_flags() {
+        check(
+            &["bench", "--smoke"],
+            &Ok(Command::Bench(BenchFlags::smoke())),
+        );
+        check(
+            &[
+                "bench",
+                "--ceph",
+                "reef",
+                "--members",
+                "3,256",
+                "--module-dir",
+                "other",
+                "--runs",
+                "5",
+                "--out",
+                "bench.jsonl",
+            ],
+            &Ok(Command::Bench(BenchFlags {
+                release: "reef".to_owned(),
+                smoke: false,
+                runs: Some(5),
+                members: Some(vec![3, 256]),
+                module_dirs: vec!["other".into()],
+                out: Some("bench.jsonl".into()),
+            })),
+        );
+        check(
+            &["bench", "--members", "3,0"],
+            &Err("`--members` takes positive numbers, got `0`".to_owned()),
+        );
+        check(
+            &["bench", "--fast"],
+            &Err("`bench` does not take `--fast`; accepted: --ceph RELEASE, --smoke, --runs N, --members LIST, --module-dir DIR, --out FILE".to_owned()),
         );
     }
 

@@ -4,6 +4,7 @@
 //! `cargo xtask ci` runs exactly what CI runs, and `.ci/run` calls nothing else.
 //! This crate depends on none of the project's library crates: it drives them through `cargo`.
 
+mod bench;
 mod ceph_python;
 mod ci;
 mod demo;
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         flags::Command::Module(module_flags) => module::run(&module_flags),
         flags::Command::CephPython(ceph_python_flags) => ceph_python::run(&ceph_python_flags),
         flags::Command::Lab(lab_flags) => lab::run(&lab_flags),
+        flags::Command::Bench(bench_flags) => bench::run(&bench_flags),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -25,7 +25,7 @@ fn requirements_file() -> PathBuf {
 }
 
 /// Creates or updates the pytest venv and returns its directory.
-pub(super) fn ensure() -> anyhow::Result<PathBuf> {
+pub(crate) fn ensure() -> anyhow::Result<PathBuf> {
     ensure_at("venv", &requirements_file())
 }
 
