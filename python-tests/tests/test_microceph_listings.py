@@ -430,3 +430,25 @@ def test_a_listing_without_microceph_is_an_error_naming_the_socket(
         "exist: is the microceph snap installed and its daemon running? (check `snap services "
         "microceph.daemon`)"
     )
+
+
+def test_listings_answer_again_with_what_they_built_until_something_changes(
+    microceph_on_fake: OrchHarness, fake_microceph: FakeMicroCeph
+) -> None:
+    backend = microceph_on_fake.backend
+    backend.list_daemons(daemon_type="osd")  # the first listing observes MicroCeph
+    fake_microceph.clear_requests()
+    first = backend.list_daemons(daemon_type="osd").result
+    again = backend.list_daemons(daemon_type="osd").result
+    assert [d.status_desc for d in first] == ["running", "running", "running"]
+    assert again == first and all(a is b for a, b in zip(again, first, strict=True))
+    assert again is not first, "each caller gets its own list"
+    assert fake_microceph.requests() == [], "no call to MicroCeph either"
+
+    # osd.2 goes down: Ceph's maps change, and so does the listing.
+    mgr = microceph_on_fake.mgr
+    maps, metadata, standbys = microceph.alive_cluster(mgr.release.version_string)
+    maps["osd_map"]["osds"][1]["up"] = 0
+    mgr.set_cluster_maps(maps, metadata, standbys)
+    after = backend.list_daemons(daemon_type="osd").result
+    assert [d.status_desc for d in after] == ["running", "error (osd down)", "running"]

@@ -134,6 +134,17 @@ fn update_ceph_maps(py: Python<'_>, parts: String) -> PyResult<()> {
     run(py, move || backend::update_ceph_view(&parts))
 }
 
+/// The token of what a listing would show now (see `orch_backend::listing_token`), or `None` before the first observation.
+#[pyfunction]
+fn listing_token(py: Python<'_>, config: String, stored_specs: String) -> PyResult<Option<String>> {
+    run(py, move || {
+        Ok(backend::listing_token(
+            &Config::from_json(&config)?,
+            &stored_specs,
+        ))
+    })
+}
+
 /// `orch host ls` as a JSON listing.
 #[pyfunction]
 #[pyo3(signature = (config, refresh = false))]
@@ -359,6 +370,7 @@ pub(crate) fn native_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(serve_tick, module)?,
         wrap_pyfunction!(ceph_map_parts, module)?,
         wrap_pyfunction!(update_ceph_maps, module)?,
+        wrap_pyfunction!(listing_token, module)?,
         wrap_pyfunction!(list_hosts, module)?,
         wrap_pyfunction!(describe_services, module)?,
         wrap_pyfunction!(list_daemons, module)?,

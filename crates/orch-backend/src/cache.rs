@@ -9,7 +9,7 @@
 //! Everything here is Rust values only, never Python objects, behind locks held for no longer than a copy.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -102,6 +102,7 @@ pub(crate) fn observe_now(config: &Config) -> Result<Snapshot, BackendError> {
             };
             entry.snapshot = Some(snapshot.clone());
             entry.failure = None;
+            entry.generation += 1;
             Ok(snapshot)
         }
         Err(error) => {
@@ -138,6 +139,7 @@ pub(crate) fn refresh_placement(config: &Config) {
                 placement_problems: Arc::new(placement_problems),
                 ..cached
             });
+            entry.generation += 1;
         }
         Ok(Err(error)) => {
             entry.failure = Some(Failure {
@@ -185,14 +187,31 @@ pub(crate) fn last_probe(config: &Config) -> Option<Probe> {
 
 /// Ceph's maps as last pushed.
 pub fn ceph_view() -> Arc<CephView> {
-    ceph().clone()
+    Arc::clone(&ceph().1)
+}
+
+/// The generations of what the listings of the configured socket show: Ceph's maps, and the socket's observation and events; `None` before the first observation.
+pub(crate) fn generations(config: &Config) -> Option<(u64, u64)> {
+    let ceph_generation = ceph().0;
+    let entries = entries();
+    let entry = entries.get(&config.socket)?;
+    entry.snapshot.as_ref()?;
+    Some((ceph_generation, entry.generation))
+}
+
+/// Records that something the listings of `socket` show, such as a service's events, changed.
+pub(crate) fn touch(socket: &Path) {
+    entries().entry(socket.to_owned()).or_default().generation += 1;
 }
 
 /// Applies an update of Ceph's maps (see `ceph_maps.rs`); on error the maps stay as they were.
 pub fn update_ceph_view(text: &str) -> Result<(), BackendError> {
     let mut view = ceph_view().as_ref().clone();
     ceph_maps::update(&mut view, text)?;
-    *ceph() = Arc::new(view);
+    let mut current = ceph();
+    if current.1.as_ref() != &view {
+        *current = (current.0 + 1, Arc::new(view));
+    }
     Ok(())
 }
 
@@ -235,6 +254,8 @@ struct Entry {
     snapshot: Option<Snapshot>,
     failure: Option<Failure>,
     probe: Option<Probe>,
+    /// Moves whenever something the listings of this socket show may have changed.
+    generation: u64,
 }
 
 /// The per-socket entries; a panic while the lock was held left only whole entries, so a poisoned lock is used as is.
@@ -244,7 +265,8 @@ fn entries() -> MutexGuard<'static, BTreeMap<PathBuf, Entry>> {
 }
 
 /// Ceph's maps, one set per process: ceph-mgr runs one cluster.
-fn ceph() -> MutexGuard<'static, Arc<CephView>> {
-    static CEPH: LazyLock<Mutex<Arc<CephView>>> = LazyLock::new(Mutex::default);
+/// Ceph's maps as last pushed, with a generation that moves whenever they change.
+fn ceph() -> MutexGuard<'static, (u64, Arc<CephView>)> {
+    static CEPH: LazyLock<Mutex<(u64, Arc<CephView>)>> = LazyLock::new(Mutex::default);
     CEPH.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -10,6 +10,7 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
+use crate::cache;
 use crate::cache::unix_secs;
 use crate::config::Config;
 
@@ -39,6 +40,8 @@ pub(crate) fn record(socket: &Path, service_name: &str, level: Level, message: &
         level,
         message: message.to_owned(),
     });
+    drop(all);
+    cache::touch(socket);
 }
 
 /// The events of `service_name`, oldest first, as `{"created": <unix seconds>, "level", "message"}`.

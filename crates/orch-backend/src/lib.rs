@@ -1,7 +1,7 @@
 //! The orchestrator backend's verbs over MicroCeph, shared by the ceph-mgr module and the `microceph-orch` command.
 //!
 //! Ceph's side arrives as JSON text: service specs as `ServiceSpec.to_json()` writes them, stored specs, and the module's options.
-//! Everything that decides lives here or below: reading Ceph's spec JSON (`spec_json.rs`), observing and caching the cluster (`cache.rs`), planning with `orch-core` and executing with `microceph-client` (`apply.rs`, `actions.rs`), projecting the listings (`listings.rs`) and wording every result and error (`report.rs`, `unsupported.rs`).
+//! Everything that decides lives here or below: reading Ceph's spec JSON (`spec_json.rs`), observing and caching the cluster (`cache.rs`), planning with `orch-core` and executing with `microceph-client` (`apply.rs`, `actions.rs`), projecting the listings (`listings.rs`) and telling when a built listing is still current (`generation.rs`) and wording every result and error (`report.rs`, `unsupported.rs`).
 //! Results are JSON text or plain strings, and every failure is one [`BackendError`] whose message an operator can act on.
 //!
 //! Architecture invariants:
@@ -20,6 +20,7 @@ mod config;
 mod confirm;
 mod error;
 mod events;
+mod generation;
 mod health;
 mod listings;
 mod placement_json;
@@ -38,6 +39,7 @@ pub use ceph_maps::{
 pub use config::{Config, seconds};
 pub use confirm::confirm as confirm_restart;
 pub use error::BackendError;
+pub use generation::listing_token;
 pub use health::health_checks;
 pub use listings::{DaemonFilter, daemons, hosts, inventory, services};
 pub use progress::{apply_start, apply_wait};

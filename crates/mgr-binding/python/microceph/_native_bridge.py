@@ -75,6 +75,12 @@ def update_ceph_maps(parts: Dict[str, Any]) -> None:
     _call('update_ceph_maps', _dumps(parts))
 
 
+def listing_token(config: str, stored: str) -> Optional[str]:
+    """What the listings would show now, as a token to compare; ``None`` before any observation."""
+    token: Optional[str] = _call('listing_token', config, stored)
+    return token
+
+
 def list_hosts(config: str, refresh: bool) -> Dict[str, Any]:
     return json.loads(_call('list_hosts', config, refresh=refresh))
 

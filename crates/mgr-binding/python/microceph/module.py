@@ -16,7 +16,7 @@ import errno
 import json
 import threading
 import time
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import orchestrator
 from mgr_module import HandleCommandResult, MgrModule, Option
@@ -43,6 +43,8 @@ handle_orch_error = orchestrator.handle_orch_error
 
 DEFAULT_SOCKET = '/var/snap/microceph/common/state/control.socket'
 SPEC_PREFIX = 'spec.'
+# Listings kept for answering again while nothing they show changed; one per filter asked for.
+KEPT_LISTINGS = 64
 
 
 class MicroCeph(orchestrator.Orchestrator, MgrModule):
@@ -75,6 +77,7 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
         super().__init__(*args, **kwargs)
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._listings: Dict[Tuple[Any, ...], Tuple[str, List[Any]]] = {}
         # What an earlier instance in this process read of Ceph's maps is not this one's.
         self._read_ceph_maps('all')
 
@@ -124,8 +127,10 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
 
     @handle_orch_error
     def get_hosts(self) -> List[orchestrator.HostSpec]:
-        listing = bridge.list_hosts(self._config(), False)
-        return [convert.host_spec(item) for item in listing['items']]
+        def build() -> List[orchestrator.HostSpec]:
+            listing = bridge.list_hosts(self._config(), False)
+            return [convert.host_spec(item) for item in listing['items']]
+        return self._kept(('hosts',), '', False, build)
 
     @handle_orch_error
     def describe_service(self, service_type: Optional[str] = None,
@@ -133,10 +138,14 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
                          refresh: bool = False) -> List[orchestrator.ServiceDescription]:
         if refresh:
             self._read_ceph_maps('all')
-        listing = bridge.describe_services(self._config(), self._stored_specs(), service_type,
-                                           service_name, refresh)
-        return [convert.service_description(item, listing['observed_at'])
-                for item in listing['items']]
+        stored = self._stored_specs()
+
+        def build() -> List[orchestrator.ServiceDescription]:
+            listing = bridge.describe_services(self._config(), stored, service_type,
+                                               service_name, refresh)
+            return [convert.service_description(item, listing['observed_at'])
+                    for item in listing['items']]
+        return self._kept(('services', service_type, service_name), stored, refresh, build)
 
     @handle_orch_error
     def list_daemons(self, service_name: Optional[str] = None,
@@ -145,19 +154,29 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
                      refresh: bool = False) -> List[orchestrator.DaemonDescription]:
         if refresh:
             self._read_ceph_maps('all')
-        listing = bridge.list_daemons(self._config(), self._stored_specs(), service_name,
-                                      daemon_type, daemon_id, host, refresh)
-        return [convert.daemon_description(item, listing['observed_at'])
-                for item in listing['items']]
+        stored = self._stored_specs()
+
+        def build() -> List[orchestrator.DaemonDescription]:
+            listing = bridge.list_daemons(self._config(), stored, service_name,
+                                          daemon_type, daemon_id, host, refresh)
+            return [convert.daemon_description(item, listing['observed_at'])
+                    for item in listing['items']]
+        return self._kept(('daemons', service_name, daemon_type, daemon_id, host), stored,
+                          refresh, build)
 
     @handle_orch_error
     def get_inventory(self, host_filter: Optional[orchestrator.InventoryFilter] = None,
                       refresh: bool = False) -> List[orchestrator.InventoryHost]:
         hosts = list(getattr(host_filter, 'hosts', None) or []) or None
         labels = list(getattr(host_filter, 'labels', None) or []) or None
-        listing = bridge.inventory(self._config(), hosts, labels, refresh)
-        self._log_problems(listing)
-        return [convert.inventory_host(item, listing['observed_at']) for item in listing['items']]
+
+        def build() -> List[orchestrator.InventoryHost]:
+            listing = bridge.inventory(self._config(), hosts, labels, refresh)
+            self._log_problems(listing)
+            return [convert.inventory_host(item, listing['observed_at'])
+                    for item in listing['items']]
+        return self._kept(('inventory', tuple(hosts or ()), tuple(labels or ())), '', refresh,
+                          build)
 
     # ---- apply -------------------------------------------------------------
 
@@ -270,6 +289,22 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
     def _apply_one(self, spec: Any) -> str:
         results = self._apply([spec])
         return results[0] if results else ''
+
+    def _kept(self, key: Tuple[Any, ...], stored: str, refresh: bool,
+              build: Callable[[], List[Any]]) -> List[Any]:
+        """The listing ``build`` gives, or the one it gave for ``key`` while the backend's token
+        says nothing it shows has changed since; the token is taken before building, so a kept
+        listing is never older than its token."""
+        token = None if refresh else bridge.listing_token(self._config(), stored)
+        kept = self._listings.get(key)
+        if token is not None and kept is not None and kept[0] == token:
+            return list(kept[1])
+        built = build()
+        if token is not None:
+            if key not in self._listings and len(self._listings) >= KEPT_LISTINGS:
+                self._listings.clear()
+            self._listings[key] = (token, built)
+        return list(built)
 
     def _stored_specs(self) -> str:
         specs = []

@@ -1,6 +1,9 @@
 //! The listings against an in-process fake: hosts, services with their stored specs, daemons with filters and what Ceph says of them, devices, and the cache.
 
-use orch_backend::{ApplyOptions, DaemonFilter, apply, daemons, hosts, inventory, services};
+use orch_backend::{
+    ApplyOptions, DaemonFilter, apply, daemons, hosts, inventory, listing_token, services,
+    update_ceph_view,
+};
 use orch_core::CephView;
 use serde_json::json;
 
@@ -365,5 +368,49 @@ fn a_warm_cache_answers_every_listing_without_asking_microceph() {
         fake.control().requests().is_empty(),
         "listings from a warm cache make no call: {:?}",
         fake.control().requests()
+    );
+}
+
+#[test]
+fn the_listing_token_moves_exactly_when_a_listing_could_change() {
+    let fake = Fake::start();
+    let config = fake.config();
+    assert_eq!(listing_token(&config, "[]"), None, "nothing observed yet");
+    hosts(&config, true).unwrap();
+    let first = listing_token(&config, "[]").expect("observed");
+    services(&config, "[]", None, None, false, &maps()).unwrap();
+    assert_eq!(
+        listing_token(&config, "[]").as_ref(),
+        Some(&first),
+        "listing from the cache changes nothing"
+    );
+    assert_ne!(
+        listing_token(&config, r#"[{"service_type": "mon"}]"#).as_ref(),
+        Some(&first),
+        "other stored specs"
+    );
+
+    let maps_json = json!({"mgr_map": {"active_name": "node1", "active_gid": 1, "available": true, "standbys": []}}).to_string();
+    update_ceph_view(&maps_json).unwrap();
+    let after_maps = listing_token(&config, "[]").expect("observed");
+    assert_ne!(after_maps, first, "Ceph's maps changed");
+    update_ceph_view(&maps_json).unwrap();
+    assert_eq!(
+        listing_token(&config, "[]").as_ref(),
+        Some(&after_maps),
+        "the same maps again change nothing"
+    );
+
+    hosts(&config, true).unwrap();
+    let refreshed = listing_token(&config, "[]").expect("observed");
+    assert_ne!(refreshed, after_maps, "a refresh");
+
+    let spec =
+        json!({"service_type": "rgw", "service_id": "foo", "placement": {"hosts": ["node1"]}});
+    apply(&config, &format!("[{spec}]"), "[]", ApplyOptions::default()).unwrap();
+    assert_ne!(
+        listing_token(&config, "[]").as_ref(),
+        Some(&refreshed),
+        "a write reads the placement again and records an event"
     );
 }
