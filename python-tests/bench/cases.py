@@ -47,6 +47,8 @@ TARGETS = {
     "(sequential would be members x duration)",
     "listing": "median under 2 ms inside the module at 256 members with 10 daemons each; "
     "0 socket calls from a fresh cache",
+    "rebuilt": "no target: the first listing after Ceph's maps or the cluster changed, "
+    "built anew from the cache",
     "refresh": "under 100 ms at 256 members with 2 ms per proxied hop; "
     "one call per cluster-wide list plus one per member",
     "available": "median under 1 ms",
@@ -241,6 +243,34 @@ def listing_cases(bench: Bench, members: int, with_cli: bool) -> None:
                     TARGETS["listing"],
                 ),
             )
+    # Maps that differ only in the election epoch: pushing one then the other makes every
+    # listing be built anew, as after any change, without asking MicroCeph.
+    epochs = [
+        alive_maps(cluster, bench.release.version_string, election_epoch=epoch) for epoch in (6, 8)
+    ]
+    pushes = iter(range(1 << 30))
+
+    def change_maps() -> None:
+        bench.mgr.set_cluster_maps(*epochs[next(pushes) % 2])
+
+    for case, method, _ in LISTINGS:
+        bench.case(
+            f"{case} rebuilt",
+            params,
+            lambda method=method, case=case: bench.line(
+                f"{case} rebuilt",
+                "backend",
+                params,
+                measure.repeat(
+                    lambda: checked(getattr(bench.backend, method)()),
+                    settings.runs,
+                    before=change_maps,
+                    after=bench.socket_calls,
+                    budget_s=FAST_BUDGET_S,
+                ),
+                TARGETS["rebuilt"],
+            ),
+        )
     refresh_params = {**params, "hop_latency_ms": HOP_LATENCY_MS}
 
     def refresh() -> str:

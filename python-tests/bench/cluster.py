@@ -61,11 +61,16 @@ def describe(binary: Path, shape: Shape) -> dict[str, Any]:
     return cluster
 
 
-def alive_maps(cluster: dict[str, Any], version_string: str) -> tuple[Any, Any, list[str]]:
-    """Ceph's maps of `cluster` with every mon, mgr, MDS and OSD alive, for `set_cluster_maps`."""
+def alive_maps(
+    cluster: dict[str, Any], version_string: str, election_epoch: int = 6
+) -> tuple[Any, Any, list[str]]:
+    """Ceph's maps of `cluster` with every mon, mgr, MDS and OSD alive, for `set_cluster_maps`;
+    another `election_epoch` gives maps that differ only in that."""
     from mgr_harness import microceph
 
     members = [member["name"] for member in cluster["members"]]
     mons = [m["name"] for m in cluster["members"] if "mon" in m["services"]] or members[:1]
     osds = [(disk["osd"], m["name"]) for m in cluster["members"] for disk in m["disks"]]
-    return microceph.alive_cluster(version_string, members=mons, osds=osds)
+    return microceph.alive_cluster(
+        version_string, election_epoch=election_epoch, members=mons, osds=osds
+    )
