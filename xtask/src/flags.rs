@@ -38,6 +38,10 @@ commands:
                      standby
   lab mgr stop --id NAME [--wait] (--dir DIR | --ceph RELEASE)
                      stop that mgr; --wait also waits until the mon has dropped it from the mgr map
+  lab rss [--ceph RELEASE] [--members N] [--samples K] [--dir DIR]
+                     measure ceph-mgr's memory with the microceph module enabled, disabled and
+                     absent, in a lab of its own in DIR (the cache's labs/rss-RELEASE by default)
+                     with N members (256), and print one JSON line; RELEASE is pacific by default
   lab on-restart --dir DIR MEMBER SERVICE
                      what the lab's fake-microceph runs after it restarts SERVICE on MEMBER: the
                      lab's own mon is restarted for real, and waited for until it is in quorum

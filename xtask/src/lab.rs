@@ -17,7 +17,8 @@
 //! interrupted `lab up` leaves what it started to `lab down`.
 //!
 //! `lab mgr start|stop --id NAME` adds a standby mgr to a running lab and stops it again
-//! (`standby.rs`).
+//! (`standby.rs`). `lab rss` brings up a lab of its own to measure the mgr's memory with our module
+//! enabled, disabled and absent, and prints one JSON line (`rss.rs`).
 
 mod chroot;
 mod cluster;
@@ -28,6 +29,7 @@ mod mounts;
 mod on_restart;
 mod packages;
 mod processes;
+pub(crate) mod rss;
 mod standby;
 mod type_versions;
 
@@ -219,6 +221,12 @@ pub(crate) fn run(flags: &LabFlags) -> anyhow::Result<()> {
                 MgrAction::Stop => standby::stop(&dir, id, *wait),
             }
         }
+        LabFlags::Rss {
+            release,
+            members,
+            samples,
+            dir,
+        } => rss::run(release, *members, *samples, dir.as_deref()),
         LabFlags::OnRestart {
             dir,
             member,

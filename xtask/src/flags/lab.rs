@@ -1,4 +1,4 @@
-//! Flags of `cargo xtask lab up|down|mgr`.
+//! Flags of `cargo xtask lab up|down|mgr|rss`.
 
 use std::path::PathBuf;
 
@@ -25,6 +25,14 @@ pub(crate) enum LabFlags {
         /// For `stop`: also wait until the mon has dropped the mgr from the mgr map.
         wait: bool,
     },
+    /// `lab rss`: the mgr's memory with our module enabled, disabled and absent, in a lab of its
+    /// own.
+    Rss {
+        release: String,
+        members: u32,
+        samples: usize,
+        dir: Option<PathBuf>,
+    },
     /// `lab on-restart --dir DIR MEMBER SERVICE`: the fake's restart hook.
     OnRestart {
         dir: PathBuf,
@@ -48,8 +56,9 @@ pub(super) fn parse_lab(rest: &[String]) -> Result<LabFlags, String> {
         Some((action, rest)) if action == "up" => parse_up(rest),
         Some((action, rest)) if action == "down" => parse_down(rest),
         Some((action, rest)) if action == "mgr" => parse_mgr(rest),
+        Some((action, rest)) if action == "rss" => parse_rss(rest),
         Some((action, rest)) if action == "on-restart" => parse_on_restart(rest),
-        _ => Err("`lab` needs `up`, `down`, `mgr` or `on-restart`".to_owned()),
+        _ => Err("`lab` needs `up`, `down`, `mgr`, `rss` or `on-restart`".to_owned()),
     }
 }
 
@@ -60,18 +69,7 @@ fn parse_up(rest: &[String]) -> Result<LabFlags, String> {
         let mut value = || args.next().ok_or_else(|| format!("`{flag}` needs a value"));
         match flag.as_str() {
             "--ceph" => release = Some(release_name(value()?)?),
-            "--members" => {
-                let value = value()?;
-                members = Some(
-                    value
-                        .parse()
-                        .ok()
-                        .filter(|members| (1..=1000).contains(members))
-                        .ok_or_else(|| {
-                            format!("`--members {value}`: expected a whole number from 1 to 1000")
-                        })?,
-                );
-            }
+            "--members" => members = Some(member_count(value()?)?),
             "--dir" => dir = Some(value()?.into()),
             other => {
                 return Err(format!(
@@ -84,6 +82,52 @@ fn parse_up(rest: &[String]) -> Result<LabFlags, String> {
     Ok(LabFlags::Up {
         release,
         members: members.unwrap_or(3),
+        dir,
+    })
+}
+
+/// The number of members of `--members`, from 1 to 1000.
+fn member_count(value: &str) -> Result<u32, String> {
+    value
+        .parse()
+        .ok()
+        .filter(|members| (1..=1000).contains(members))
+        .ok_or_else(|| format!("`--members {value}`: expected a whole number from 1 to 1000"))
+}
+
+fn parse_rss(rest: &[String]) -> Result<LabFlags, String> {
+    let (mut release, mut members, mut samples, mut dir) = (None, None, None, None);
+    let mut args = rest.iter();
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("`{flag}` needs a value"));
+        match flag.as_str() {
+            "--ceph" => release = Some(release_name(value()?)?),
+            "--members" => members = Some(member_count(value()?)?),
+            "--samples" => {
+                let value = value()?;
+                samples = Some(
+                    value
+                        .parse()
+                        .ok()
+                        .filter(|samples| (1..=100).contains(samples))
+                        .ok_or_else(|| {
+                            format!("`--samples {value}`: expected a whole number from 1 to 100")
+                        })?,
+                );
+            }
+            "--dir" => dir = Some(value()?.into()),
+            other => {
+                return Err(format!(
+                    "`lab rss` does not take `{other}`; accepted: --ceph RELEASE, --members N, \
+                     --samples K, --dir DIR"
+                ));
+            }
+        }
+    }
+    Ok(LabFlags::Rss {
+        release: release.unwrap_or_else(|| "pacific".to_owned()),
+        members: members.unwrap_or(256),
+        samples: samples.unwrap_or(5),
         dir,
     })
 }
@@ -253,7 +297,55 @@ mod tests {
         );
         check(
             &[],
-            &Err("`lab` needs `up`, `down`, `mgr` or `on-restart`".to_owned()),
+            &Err("`lab` needs `up`, `down`, `mgr`, `rss` or `on-restart`".to_owned()),
+        );
+    }
+
+    #[test]
+    fn rss_measures_pacific_with_256_members_unless_told() {
+        check(
+            &["rss"],
+            &Ok(LabFlags::Rss {
+                release: "pacific".to_owned(),
+                members: 256,
+                samples: 5,
+                dir: None,
+            }),
+        );
+        check(
+            &[
+                "rss",
+                "--ceph",
+                "tentacle",
+                "--members",
+                "3",
+                "--samples",
+                "9",
+                "--dir",
+                "d",
+            ],
+            &Ok(LabFlags::Rss {
+                release: "tentacle".to_owned(),
+                members: 3,
+                samples: 9,
+                dir: Some("d".into()),
+            }),
+        );
+        check(
+            &["rss", "--samples", "0"],
+            &Err("`--samples 0`: expected a whole number from 1 to 100".to_owned()),
+        );
+        check(
+            &["rss", "--members", "1001"],
+            &Err("`--members 1001`: expected a whole number from 1 to 1000".to_owned()),
+        );
+        check(
+            &["rss", "--wait"],
+            &Err(
+                "`lab rss` does not take `--wait`; accepted: --ceph RELEASE, --members N, \
+                 --samples K, --dir DIR"
+                    .to_owned(),
+            ),
         );
     }
 

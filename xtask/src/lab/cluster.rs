@@ -202,8 +202,9 @@ pub(super) fn start(lab: &Lab, python_path: Option<&Path>) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Starts the lab's daemon `name` (`ceph-mon` or `ceph-mgr`), with `python_path` on its `PYTHONPATH` when given.
-pub(super) fn spawn(lab: &Lab, name: &str, python_path: Option<&Path>) -> anyhow::Result<()> {
+/// Starts the lab's daemon `name` (`ceph-mon` or `ceph-mgr`), with `python_path` on its `PYTHONPATH` when given,
+/// and returns its PID. In a chroot lab that process is `chroot` until it executes the daemon.
+pub(super) fn spawn(lab: &Lab, name: &str, python_path: Option<&Path>) -> anyhow::Result<u32> {
     // Daemons are started by absolute path, which the mgr also re-executes when `/proc` is
     // missing.
     let mut command = lab.command(&format!("/usr/bin/{name}"));
@@ -219,7 +220,6 @@ pub(super) fn spawn(lab: &Lab, name: &str, python_path: Option<&Path>) -> anyhow
         &lab.path("log").join(format!("{name}.stdout")),
         &lab.path("pids"),
     )
-    .map(drop)
 }
 
 /// Points our module at the fake's socket, enables it, selects it as the orchestrator backend
