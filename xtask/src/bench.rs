@@ -103,6 +103,7 @@ pub(crate) fn run(flags: &BenchFlags) -> anyhow::Result<()> {
         fake_bin: &fake_bin,
         work: &work,
         modules: &modules,
+        rss: flags.rss,
     });
     let _ = std::fs::remove_dir_all(&work);
     let (lines, errors) = result?;
@@ -134,9 +135,29 @@ pub(crate) fn run(flags: &BenchFlags) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Case lines measured elsewhere, in the same shape, appended after ours: the place for figures such as the module's memory in a lab's ceph-mgr.
-fn extra_cases(_sizes: &Sizes) -> Vec<String> {
-    Vec::new()
+/// The mgr's memory with our module enabled and disabled, from a lab of the bench's release with 256 members (`lab rss`), as a case line; an error line when it cannot be measured.
+fn memory_case(release: &str) -> String {
+    const MEMBERS: u32 = 256;
+    const SAMPLES: usize = 5;
+    let mut line = match crate::lab::rss::measure(release, MEMBERS, SAMPLES, None) {
+        Ok(line) => line,
+        Err(error) => serde_json::json!({
+            "case": "mgr_rss",
+            "module": OURS,
+            "params": {"ceph": release, "members": MEMBERS},
+            "error": format!("{error:#}"),
+        }),
+    };
+    // One figure per lab run: its spread is that of the runs, not of samples.
+    for key in ["p90", "max"] {
+        if line.get(key).is_none() && line.get("median").is_some() {
+            line[key] = line["median"].clone();
+        }
+    }
+    if line.get("via").is_none() {
+        line["via"] = serde_json::json!("lab");
+    }
+    line.to_string()
 }
 
 /// The modules to measure, ours first, as (label, directory holding `microceph/`).
@@ -175,6 +196,8 @@ struct Run<'a> {
     fake_bin: &'a Path,
     work: &'a Path,
     modules: &'a [(String, PathBuf)],
+    /// Whether to measure the mgr's memory in a lab too.
+    rss: bool,
 }
 
 /// Runs every case; returns the case lines and what could not be measured.
@@ -233,8 +256,14 @@ fn measure(run: &Run<'_>) -> anyhow::Result<(Vec<String>, Vec<String>)> {
         &mut errors,
     )?;
     lines.push(throughput(fake.socket(), run.sizes.load_seconds)?);
-    lines.extend(extra_cases(run.sizes));
     fake.stop()?;
+    if run.rss {
+        let line = memory_case(run.ceph.release.name);
+        if line.contains("\"error\"") {
+            errors.push(format!("mgr_rss: {line}"));
+        }
+        lines.push(line);
+    }
     Ok((lines, errors))
 }
 

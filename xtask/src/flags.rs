@@ -45,11 +45,13 @@ commands:
   lab on-restart --dir DIR MEMBER SERVICE
                      what the lab's fake-microceph runs after it restarts SERVICE on MEMBER: the
                      lab's own mon is restarted for real, and waited for until it is in quorum
-  bench [--ceph RELEASE] [--smoke] [--runs N] [--members LIST] [--module-dir DIR]... [--out FILE]
+  bench [--ceph RELEASE] [--smoke] [--no-rss] [--runs N] [--members LIST] [--module-dir DIR]...
+        [--out FILE]
                      measure the module through Ceph's orchestrator Python (tentacle by default),
                      the Rust core and fake-microceph, on clusters of LIST members (default
                      3,16,64,256,1000); print one JSON line per case and a table; each DIR holds
-                     another microceph/ package, measured on the same fake with ratios to ours
+                     another microceph/ package, measured on the same fake with ratios to ours;
+                     unless --smoke or --no-rss, also the mgr's memory as `lab rss` measures it
   help               show this message";
 
 /// A parsed `cargo xtask` invocation.
@@ -382,6 +384,7 @@ mod tests {
                 members: Some(vec![3, 256]),
                 module_dirs: vec!["other".into()],
                 out: Some("bench.jsonl".into()),
+                rss: true,
             })),
         );
         check(
@@ -390,7 +393,7 @@ mod tests {
         );
         check(
             &["bench", "--fast"],
-            &Err("`bench` does not take `--fast`; accepted: --ceph RELEASE, --smoke, --runs N, --members LIST, --module-dir DIR, --out FILE".to_owned()),
+            &Err("`bench` does not take `--fast`; accepted: --ceph RELEASE, --smoke, --no-rss, --runs N, --members LIST, --module-dir DIR, --out FILE".to_owned()),
         );
     }
 

@@ -22,6 +22,8 @@ pub(crate) struct BenchFlags {
     pub(crate) module_dirs: Vec<PathBuf>,
     /// Where to write the JSON lines as well.
     pub(crate) out: Option<PathBuf>,
+    /// Whether a full run also measures the mgr's memory in a lab of the same release (`lab rss`).
+    pub(crate) rss: bool,
 }
 
 impl BenchFlags {
@@ -34,6 +36,7 @@ impl BenchFlags {
             members: None,
             module_dirs: Vec::new(),
             out: None,
+            rss: false,
         }
     }
 }
@@ -41,6 +44,7 @@ impl BenchFlags {
 pub(super) fn parse_bench(rest: &[String]) -> Result<BenchFlags, String> {
     let mut flags = BenchFlags {
         smoke: false,
+        rss: true,
         ..BenchFlags::smoke()
     };
     let mut args = rest.iter();
@@ -48,7 +52,11 @@ pub(super) fn parse_bench(rest: &[String]) -> Result<BenchFlags, String> {
         let mut value = || args.next().ok_or_else(|| format!("`{flag}` needs a value"));
         match flag.as_str() {
             "--ceph" => flags.release = release_name(value()?)?,
-            "--smoke" => flags.smoke = true,
+            "--smoke" => {
+                flags.smoke = true;
+                flags.rss = false;
+            }
+            "--no-rss" => flags.rss = false,
             "--runs" => flags.runs = Some(positive(flag, value()?)?),
             "--members" => {
                 let list = value()?;
@@ -62,7 +70,7 @@ pub(super) fn parse_bench(rest: &[String]) -> Result<BenchFlags, String> {
             "--out" => flags.out = Some(value()?.into()),
             other => {
                 return Err(format!(
-                    "`bench` does not take `{other}`; accepted: --ceph RELEASE, --smoke, --runs N, --members LIST, --module-dir DIR, --out FILE"
+                    "`bench` does not take `{other}`; accepted: --ceph RELEASE, --smoke, --no-rss, --runs N, --members LIST, --module-dir DIR, --out FILE"
                 ));
             }
         }
