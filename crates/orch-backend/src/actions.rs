@@ -41,7 +41,7 @@ pub fn remove(
         .map_or_else(|_| service_name.to_owned(), |name| name.to_string());
     let execution = block_on(execute(&config.client(), &plan))?;
     if !plan.is_empty() {
-        cache::refresh_placement(config);
+        cache::after_write(config, &execution);
     }
     if !execution.succeeded() {
         return Err(report::failure(&canonical, &execution));

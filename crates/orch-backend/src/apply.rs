@@ -295,7 +295,7 @@ fn apply_one(
         Err(error) => return SpecOutcome::failed(error),
     };
     if !plan.is_empty() {
-        cache::refresh_placement(config);
+        cache::after_write(config, &execution);
         *snapshot = None;
     }
     if execution.succeeded() {

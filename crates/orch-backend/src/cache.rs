@@ -5,15 +5,23 @@
 //! When MicroCeph stops answering, the last observation stays and listings keep answering from it, with the time it was made, while the failure is kept for the health checks.
 //! A write reads the placed services and OSD disks again afterwards, so the next listing shows what it did.
 //!
+//! Observations run concurrently (the serve loop, `--refresh` listings, writes), so each takes a ticket when it starts, and one that started before the observation the cache holds never replaces it: a slow read finishing late cannot bring back what a write changed since.
+//! The cache is stale when a write changed, or may have changed, the placement after the cached observation was made and that could not be read back: the re-read failed, or a call's outcome is unknown (it timed out, or its answer was lost or unreadable).
+//! While it is stale, the listing token is `None`, so no listing built earlier is answered again; the next plain listing observes again, and if MicroCeph still does not answer, listings answer from the cached observation, whose age REFRESHED shows, until an observation that started after the write succeeds (the serve loop makes one every refresh interval).
+//!
 //! Process-wide it keeps Ceph's maps ([`CephView`]), which the mgr module pushes whenever ceph-mgr tells it they changed.
 //! Everything here is Rust values only, never Python objects, behind locks held for no longer than a copy.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use microceph_client::{HostProblem, Observation, observe, observe_placement};
+use microceph_client::{
+    CallError, Error as ClientError, ExecutionReport, HostProblem, Observation, observe,
+    observe_placement,
+};
 use orch_core::CephView;
 
 use crate::ceph_maps;
@@ -42,6 +50,8 @@ pub(crate) struct Snapshot {
 pub(crate) struct Failure {
     /// MicroCeph's text, or why it could not be reached.
     pub text: String,
+    /// The ticket of the attempt that failed.
+    ticket: u64,
 }
 
 /// The last availability probe.
@@ -72,11 +82,23 @@ pub(crate) fn unix_secs(time: SystemTime) -> f64 {
 /// The cached observation for the configured socket; observed now when asked to refresh or when there is none.
 ///
 /// A failed refresh is an error that says how old the cached observation is, which plain listings keep showing.
+/// A stale cache (see the top of this file) is observed again once by the next plain listing; if that fails, the cached observation is answered.
 pub(crate) fn snapshot(config: &Config, refresh: bool) -> Result<Snapshot, BackendError> {
-    let cached = entries()
-        .get(&config.socket)
-        .and_then(|entry| entry.snapshot.clone());
+    let (cached, reobserve) = {
+        let mut entries = entries();
+        match entries.get_mut(&config.socket) {
+            Some(entry) => {
+                let reobserve = entry
+                    .stale
+                    .as_mut()
+                    .is_some_and(|stale| std::mem::replace(&mut stale.reobserve, false));
+                (entry.snapshot.clone(), reobserve)
+            }
+            None => (None, false),
+        }
+    };
     match (refresh, cached) {
+        (false, Some(cached)) if reobserve => Ok(observe_now(config).unwrap_or(cached)),
         (false, Some(cached)) => Ok(cached),
         (true, Some(cached)) => observe_now(config).map_err(|error| stale(error, &cached)),
         (_, None) => observe_now(config),
@@ -84,40 +106,49 @@ pub(crate) fn snapshot(config: &Config, refresh: bool) -> Result<Snapshot, Backe
 }
 
 /// Observes the cluster now and caches the result, or keeps the failure.
+///
+/// The observation is returned even when a later one was cached meanwhile; it is then not cached.
 pub(crate) fn observe_now(config: &Config) -> Result<Snapshot, BackendError> {
     let client = config.client();
+    let ticket = next_ticket();
+    let started = SystemTime::now();
     let observed = block_on(observe(&client))?;
     let mut entries = entries();
     let entry = entries.entry(config.socket.clone()).or_default();
     match observed {
         Ok(observation) => {
-            let now = SystemTime::now();
             let (device_problems, placement_problems) = split_problems(&observation.problems);
             let snapshot = Snapshot {
                 observation: Arc::new(observation),
-                observed_at: now,
-                placement_at: now,
+                observed_at: started,
+                placement_at: started,
                 device_problems: Arc::new(device_problems),
                 placement_problems: Arc::new(placement_problems),
             };
-            entry.snapshot = Some(snapshot.clone());
-            entry.failure = None;
-            entry.generation += 1;
+            entry.install(ticket, snapshot.clone());
             Ok(snapshot)
         }
         Err(error) => {
-            let failure = BackendError::microceph("cannot observe the MicroCeph cluster", &error);
-            entry.failure = Some(Failure {
-                text: error_text(&error),
-            });
-            Err(failure)
+            entry.fail(ticket, error_text(&error));
+            Err(BackendError::microceph(
+                "cannot observe the MicroCeph cluster",
+                &error,
+            ))
         }
+    }
+}
+
+/// After a write's calls: reads the placement again (see [`refresh_placement`]), and marks the cache stale when a call's outcome is unknown.
+pub(crate) fn after_write(config: &Config, report: &ExecutionReport) {
+    refresh_placement(config);
+    if report.failed().any(|(_, error)| outcome_unknown(error)) {
+        mark_stale(config);
     }
 }
 
 /// After a write: reads the placement again into the cached observation, or observes everything when there is none.
 ///
-/// A failure is kept for the health checks, not returned: the write itself is done, and the listings say how old their data is.
+/// A failure is kept for the health checks and marks the cache stale, but is not returned: the write itself is done, and the listings say how old their data is.
 pub(crate) fn refresh_placement(config: &Config) {
     let cached = entries()
         .get(&config.socket)
@@ -127,36 +158,67 @@ pub(crate) fn refresh_placement(config: &Config) {
         return;
     };
     let client = config.client();
+    let ticket = next_ticket();
+    let started = SystemTime::now();
     let read = block_on(observe_placement(&client, &cached.observation.state));
+    let failure = {
+        let mut entries = entries();
+        let entry = entries.entry(config.socket.clone()).or_default();
+        let failure = match read {
+            Ok(Ok(observation)) => {
+                let (_, placement_problems) = split_problems(&observation.problems);
+                // The members and block devices are the cached ones, of whichever observation is cached now.
+                let base = entry.snapshot.clone().unwrap_or(cached);
+                entry.install(
+                    ticket,
+                    Snapshot {
+                        observation: Arc::new(observation),
+                        placement_at: started,
+                        placement_problems: Arc::new(placement_problems),
+                        ..base
+                    },
+                );
+                None
+            }
+            Ok(Err(error)) => Some(error_text(&error)),
+            Err(error) => Some(error.to_string()),
+        };
+        if let Some(text) = &failure {
+            entry.fail(ticket, text.clone());
+        }
+        failure
+    };
+    if failure.is_some() {
+        mark_stale(config);
+    }
+}
+
+/// Marks the cache of the configured socket stale: a write may have changed what it shows (see the top of this file).
+pub(crate) fn mark_stale(config: &Config) {
+    let ticket = next_ticket();
     let mut entries = entries();
     let entry = entries.entry(config.socket.clone()).or_default();
-    match read {
-        Ok(Ok(observation)) => {
-            let (_, placement_problems) = split_problems(&observation.problems);
-            entry.snapshot = Some(Snapshot {
-                observation: Arc::new(observation),
-                placement_at: SystemTime::now(),
-                placement_problems: Arc::new(placement_problems),
-                ..cached
-            });
-            entry.generation += 1;
-        }
-        Ok(Err(error)) => {
-            entry.failure = Some(Failure {
-                text: error_text(&error),
-            });
-        }
-        Err(error) => {
-            entry.failure = Some(Failure {
-                text: error.to_string(),
-            });
-        }
-    }
+    entry.stale = Some(Stale {
+        ticket,
+        reobserve: true,
+    });
+    entry.generation += 1;
+}
+
+/// Whether the cache of the configured socket is stale (see the top of this file).
+pub(crate) fn is_stale(config: &Config) -> bool {
+    entries()
+        .get(&config.socket)
+        .is_some_and(|entry| entry.stale.is_some())
 }
 
 /// Keeps a failure to reach MicroCeph found without observing, such as by a probe.
 pub(crate) fn remember_failure(config: &Config, text: String) {
-    entries().entry(config.socket.clone()).or_default().failure = Some(Failure { text });
+    let ticket = next_ticket();
+    entries()
+        .entry(config.socket.clone())
+        .or_default()
+        .fail(ticket, text);
 }
 
 /// The last failure to observe the configured socket, if no observation succeeded since.
@@ -234,6 +296,25 @@ fn stale(error: BackendError, cached: &Snapshot) -> BackendError {
     }
 }
 
+/// Whether a failed call may still have changed something: it timed out, or its answer was lost or unreadable.
+fn outcome_unknown(error: &CallError) -> bool {
+    matches!(
+        error,
+        CallError::MicroCeph(
+            ClientError::Timeout { .. }
+                | ClientError::Transport { .. }
+                | ClientError::ResponseBody { .. }
+                | ClientError::Decode { .. }
+        )
+    )
+}
+
+/// The next ticket: observations are numbered in the order they start.
+fn next_ticket() -> u64 {
+    static TICKETS: AtomicU64 = AtomicU64::new(1);
+    TICKETS.fetch_add(1, Ordering::Relaxed)
+}
+
 /// Problem texts, split into those about block devices and those about placement.
 fn split_problems(problems: &[HostProblem]) -> (Vec<String>, Vec<String>) {
     let (devices, placement): (Vec<&HostProblem>, Vec<&HostProblem>) = problems
@@ -254,8 +335,51 @@ struct Entry {
     snapshot: Option<Snapshot>,
     failure: Option<Failure>,
     probe: Option<Probe>,
+    /// Set while a write may have changed the placement since the snapshot was read.
+    stale: Option<Stale>,
+    /// The ticket of the observation the snapshot's placement comes from.
+    installed: u64,
     /// Moves whenever something the listings of this socket show may have changed.
     generation: u64,
+}
+
+/// A write that may have changed the placement after the snapshot was read.
+#[derive(Debug, Clone, Copy)]
+struct Stale {
+    /// Taken after the write's calls: an observation with a later ticket shows what they did.
+    ticket: u64,
+    /// Whether the next plain listing should observe again.
+    reobserve: bool,
+}
+
+impl Entry {
+    /// Caches an observation (or a placement read) that started with `ticket`, unless one that started later is cached already.
+    fn install(&mut self, ticket: u64, snapshot: Snapshot) {
+        if ticket < self.installed {
+            return;
+        }
+        self.snapshot = Some(snapshot);
+        self.installed = ticket;
+        self.generation += 1;
+        if self
+            .failure
+            .as_ref()
+            .is_some_and(|failure| failure.ticket < ticket)
+        {
+            self.failure = None;
+        }
+        if self.stale.is_some_and(|stale| stale.ticket < ticket) {
+            self.stale = None;
+        }
+    }
+
+    /// Keeps the failure of an attempt that started with `ticket`, unless an observation that started later is cached already.
+    fn fail(&mut self, ticket: u64, text: String) {
+        if ticket < self.installed {
+            return;
+        }
+        self.failure = Some(Failure { text, ticket });
+    }
 }
 
 /// The per-socket entries; a panic while the lock was held left only whole entries, so a poisoned lock is used as is.

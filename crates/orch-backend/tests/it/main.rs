@@ -9,5 +9,6 @@ mod progress;
 mod recorded_maps;
 mod restarts;
 mod spec_json;
+mod stale;
 mod support;
 mod verbs;
