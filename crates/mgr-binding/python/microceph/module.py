@@ -12,11 +12,12 @@ through the shim below, and the per-release signatures of ``apply``,
 ``remove_host`` and ``daemon_action`` are all accepted.
 """
 
+import contextlib
 import errno
 import json
 import threading
 import time
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import orchestrator
 from mgr_module import HandleCommandResult, MgrModule, Option
@@ -78,6 +79,8 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._listings: Dict[Tuple[Any, ...], Tuple[str, List[Any]]] = {}
+        self._service_locks: Dict[str, threading.Lock] = {}
+        self._service_locks_guard = threading.Lock()
         # What an earlier instance in this process read of Ceph's maps is not this one's.
         self._read_ceph_maps('all')
 
@@ -89,16 +92,20 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
 
     def serve(self) -> None:
         while not self._stop.is_set():
-            self._read_ceph_maps('all')
-            try:
-                tick = bridge.serve_tick(self._config(), self._stored_specs(),
-                                         float(self._option('probe_timeout')))
-                self._log_problems(tick)
-                self.set_health_checks(tick['health'])
-            except orchestrator.OrchestratorError as e:
-                self.log.warning('cannot refresh the MicroCeph cluster state: %s', e)
+            self._serve_once()
             self._wake.wait(float(self._option('refresh_interval')))
             self._wake.clear()
+
+    def _serve_once(self) -> None:
+        """One pass of ``serve()``: Ceph's maps read again, the cluster observed, health set."""
+        self._read_ceph_maps('all')
+        try:
+            tick = bridge.serve_tick(self._config(), self._stored_specs(),
+                                     float(self._option('probe_timeout')))
+            self._log_problems(tick)
+            self.set_health_checks(tick['health'])
+        except orchestrator.OrchestratorError as e:
+            self.log.warning('cannot refresh the MicroCeph cluster state: %s', e)
 
     def shutdown(self) -> None:
         self._stop.set()
@@ -222,9 +229,10 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
 
     @handle_orch_error
     def remove_service(self, service_name: str, force: bool = False) -> str:
-        outcome = bridge.remove(self._config(), service_name, self._stored_specs(), force)
-        if outcome['forget']:
-            self.set_store(SPEC_PREFIX + outcome['forget'], None)
+        with self._serialised([service_name]):
+            outcome = bridge.remove(self._config(), service_name, self._stored_specs(), force)
+            if outcome['forget']:
+                self.set_store(SPEC_PREFIX + outcome['forget'], None)
         return str(outcome['result'])
 
     @handle_orch_error
@@ -272,19 +280,44 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
 
     def _apply(self, specs: Sequence[Any], no_overwrite: bool = False,
                continue_on_error: bool = False) -> List[str]:
-        job = bridge.apply_start(self._config(), [convert.spec_to_json(s) for s in specs],
-                                 self._stored_specs(), no_overwrite, continue_on_error)
-        while True:
-            news = bridge.apply_wait(job, 1.0)
-            for event in news['progress']:
-                self._show_progress(event)
-            if news['result'] is not None:
-                break
-        outcome = bridge.apply_outcome(news['result'])
-        for entry in outcome.store:
-            self.set_store(SPEC_PREFIX + entry['service_name'], json.dumps(entry['spec']))
+        data = [convert.spec_to_json(s) for s in specs]
+        with self._serialised(str(d.get('service_name') or d['service_type']) for d in data):
+            job = bridge.apply_start(self._config(), data, self._stored_specs(), no_overwrite,
+                                     continue_on_error)
+            while True:
+                news = bridge.apply_wait(job, 1.0)
+                for event in news['progress']:
+                    self._show_progress(event)
+                if news['result'] is not None:
+                    break
+            outcome = bridge.apply_outcome(news['result'])
+            for entry in outcome.store:
+                self.set_store(SPEC_PREFIX + entry['service_name'], json.dumps(entry['spec']))
         bridge.raise_failure(outcome)
         return list(outcome.results)
+
+    @contextlib.contextmanager
+    def _serialised(self, service_names: Iterable[str]) -> Iterator[None]:
+        """Holds one lock per service name while a change is planned, made and its spec stored.
+
+        ceph-mgr runs commands on several threads.  Two changes of one service at once would
+        both plan from the same observation, so MicroCeph would be asked twice to enable the
+        same daemon (its enables are not idempotent), and the spec stored last could be the one
+        whose change ran first.  Rust could serialise observe, plan and execute, but the spec is
+        stored here after Rust returns, so that lock would leave a window in which a later
+        change runs and stores before an earlier one stores: only a lock that spans the store
+        keeps what is stored the spec whose placement the cluster shows.  Locks are taken in
+        sorted order, so calls over several services never wait on each other crosswise;
+        listings and changes of other services never wait on them.  This decides nothing
+        about what to change; it only orders calls.
+        """
+        with self._service_locks_guard:
+            locks = [self._service_locks.setdefault(name, threading.Lock())
+                     for name in sorted(set(service_names))]
+        with contextlib.ExitStack() as held:
+            for lock in locks:
+                held.enter_context(lock)
+            yield
 
     def _apply_one(self, spec: Any) -> str:
         results = self._apply([spec])
