@@ -153,7 +153,7 @@ def test_listings_do_not_wait_on_a_long_apply(
 ) -> None:
     harness, fake = microceph_on_fake, fake_microceph
     assert harness.orch("ps").retval == 0
-    slow(fake, enable_duration_ms=5000)
+    slow(fake, enable_duration_ms=8000)
     applied: list[CliResult] = []
     apply = threading.Thread(
         target=lambda: applied.append(harness.orch("apply rgw foo --placement=node1,node2,node3"))
