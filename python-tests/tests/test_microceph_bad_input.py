@@ -93,7 +93,9 @@ REFUSALS: dict[str, Refusal] = {
         "long, this one has 300",
     ),
     "nfs id dots": Refusal("apply nfs ..", f"nfs...: service id '..' is invalid: {NFS_ID_RULE}"),
-    "nfs id too short": Refusal("apply nfs ab", f"nfs.ab: service id 'ab' is invalid: {NFS_ID_RULE}"),
+    "nfs id too short": Refusal(
+        "apply nfs ab", f"nfs.ab: service id 'ab' is invalid: {NFS_ID_RULE}"
+    ),
     "nfs id overlong": Refusal(
         f"apply nfs {'a' * 64}",
         f"nfs.{'a' * 64}: service id '{'a' * 64}' is invalid: {NFS_ID_RULE}",

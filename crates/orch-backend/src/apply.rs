@@ -183,9 +183,8 @@ pub fn preview(
     let mut state = cache::snapshot(config, false)?.observation.state.clone();
     let mut items = Vec::new();
     for (spec_idx, value) in specs.iter().enumerate() {
-        let parsed = secrets::restore(value, &stored_values).and_then(|value| {
-            parse_spec(&value).map_err(|error| named(error, &value, spec_idx))
-        });
+        let parsed = secrets::restore(value, &stored_values)
+            .and_then(|value| parse_spec(&value).map_err(|error| named(error, &value, spec_idx)));
         let parsed = match parsed {
             Ok(parsed) => parsed,
             Err(error) => {
@@ -276,10 +275,7 @@ fn apply_one(
     // What can be refused without the cluster is refused before anything is read from MicroCeph.
     let errors = orch_core::check_spec(spec);
     if !errors.is_empty() {
-        return SpecOutcome::failed(report::unsatisfiable(
-            &service_name,
-            &Plan::refused(errors),
-        ));
+        return SpecOutcome::failed(report::unsatisfiable(&service_name, &Plan::refused(errors)));
     }
     let current = match snapshot {
         Some(current) => current.clone(),

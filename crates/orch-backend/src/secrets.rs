@@ -47,7 +47,7 @@ pub(crate) fn restore(spec: &Value, stored: &[Value]) -> Result<Value, BackendEr
             let mut candidate = candidate.clone();
             certificate_field_mut(&mut candidate)
                 .filter(|field| pem_bytes(field).is_some() && !is_placeholder(field))
-                .map(|field| field.take())
+                .map(Value::take)
         });
     match kept {
         Some(pem) => {
@@ -146,7 +146,10 @@ mod tests {
         expected["placement"] = json!({"count": 2});
         assert_eq!(restore(&edited, &stored).unwrap(), expected);
         // A spec with its own PEM, or none, is applied as given.
-        for spec in [stored[0].clone(), json!({"service_type": "rgw", "service_id": "foo"})] {
+        for spec in [
+            stored[0].clone(),
+            json!({"service_type": "rgw", "service_id": "foo"}),
+        ] {
             assert_eq!(restore(&spec, &stored).unwrap(), spec);
         }
         // No stored spec of that name, or one without PEM: refused, naming what to do.

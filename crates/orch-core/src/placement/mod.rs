@@ -278,7 +278,11 @@ mod tests {
 
     #[test]
     fn hosts_must_be_members() {
-        check(&PlacementSpec::hosts(["node2", "node1"]), &[], "node1, node2");
+        check(
+            &PlacementSpec::hosts(["node2", "node1"]),
+            &[],
+            "node1, node2",
+        );
         check(
             &PlacementSpec::hosts(["nodeX", "node1"]),
             &[],

@@ -278,7 +278,10 @@ fn ceph_id_rule(id: &str) -> Result<(), String> {
         return Err("only [a-zA-Z0-9_.-] allowed".to_owned());
     }
     if id.chars().all(|c| c == '.') {
-        return Err("a service id cannot be made of dots only; include a letter, digit, '_' or '-'".to_owned());
+        return Err(
+            "a service id cannot be made of dots only; include a letter, digit, '_' or '-'"
+                .to_owned(),
+        );
     }
     let length = id.chars().count();
     if length > MAX_ID_CHARS {
@@ -333,7 +336,11 @@ mod tests {
         check(ServiceType::Rgw, "realm.zone", Ok(()));
         check(ServiceType::Rgw, "a/b", Err("only [a-zA-Z0-9_.-] allowed"));
         for unsafe_id in ["a?b", "a#b", "a%2Fb", "a b", "n\u{153}ud", "a\u{7}b", ""] {
-            check(ServiceType::Rgw, unsafe_id, Err("only [a-zA-Z0-9_.-] allowed"));
+            check(
+                ServiceType::Rgw,
+                unsafe_id,
+                Err("only [a-zA-Z0-9_.-] allowed"),
+            );
         }
         let dots = "a service id cannot be made of dots only; include a letter, digit, '_' or '-'";
         check(ServiceType::Rgw, ".", Err(dots));

@@ -121,8 +121,8 @@ fn name_spec<'s>(
     spec: &'s ServiceSpec,
     findings: &mut Vec<Finding>,
 ) -> Result<(ServiceType, Option<&'s str>, String), Finding> {
-    let service_type =
-        ServiceType::parse(&spec.service_type).map_err(|error| Finding::error(error.to_string()))?;
+    let service_type = ServiceType::parse(&spec.service_type)
+        .map_err(|error| Finding::error(error.to_string()))?;
     if !services::placeable(service_type) {
         return Err(Finding::error(format!(
             "applying {service_type} specs is not supported: MicroCeph manages OSDs as disks (microceph disk add); supported types are: {}",
