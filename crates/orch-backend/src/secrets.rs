@@ -2,8 +2,10 @@
 //!
 //! A stored rgw spec keeps `rgw_frontend_ssl_certificate` (the certificate chain and its private key, as Ceph's spec carries them) in the mgr store, because enabling RGW on another member later needs them.
 //! Every spec a listing shows has that field replaced by a [placeholder](redacted_spec), so `ceph orch ls --export` and `--format json|yaml` never print a key.
+//! An error MicroCeph gives for an enable is [scrubbed](scrub) of the certificate and key the enable carried before any message quotes it.
 //! Applying a spec that still holds the placeholder, such as an edited export, takes the PEM back from the stored spec of the same name ([`restore`]); without one, the spec is refused before anything is read from MicroCeph.
 
+use orch_core::{CallBody, EnablePayload};
 use serde_json::Value;
 
 use crate::error::BackendError;
@@ -60,6 +62,36 @@ pub(crate) fn restore(spec: &Value, stored: &[Value]) -> Result<Value, BackendEr
     }
 }
 
+/// `text`, an error MicroCeph gave for the call with `body`, with the certificate and key that body carried replaced by `<redacted>`, should MicroCeph ever quote them.
+pub(crate) fn scrub(text: &str, body: &CallBody) -> String {
+    let CallBody::Enable {
+        payload:
+            EnablePayload::Rgw {
+                ssl_certificate_b64,
+                ssl_private_key_b64,
+                ..
+            },
+        ..
+    } = body
+    else {
+        return text.to_owned();
+    };
+    let mut scrubbed = text.to_owned();
+    for secret in [ssl_private_key_b64, ssl_certificate_b64] {
+        if secret.is_empty() {
+            continue;
+        }
+        scrubbed = scrubbed.replace(secret.as_str(), "<redacted>");
+        // A quote cut short, or wrapped as PEM wraps base64, still shows whole 64-character lines.
+        let bytes = secret.as_bytes();
+        for line in bytes.chunks(64).filter(|line| line.len() == 64) {
+            let line = String::from_utf8_lossy(line);
+            scrubbed = scrubbed.replace(line.as_ref(), "<redacted>");
+        }
+    }
+    scrubbed
+}
+
 /// The certificate field of a spec's JSON, under `spec` or at the top.
 fn certificate_field_mut(spec: &mut Value) -> Option<&mut Value> {
     let Value::Object(top) = spec else {
@@ -96,6 +128,7 @@ fn is_placeholder(field: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use orch_core::ServiceType;
     use serde_json::json;
 
     use super::*;
@@ -131,6 +164,36 @@ mod tests {
         ] {
             check_redacted(&spec, &spec);
         }
+    }
+
+    #[test]
+    fn scrubs_the_sent_certificate_and_key_from_microcephs_text() {
+        let key = "S".repeat(100);
+        let body = CallBody::Enable {
+            name: ServiceType::Rgw,
+            wait: true,
+            payload: EnablePayload::Rgw {
+                port: 0,
+                ssl_port: 443,
+                ssl_certificate_b64: "Q0VSVElGSUNBVEU=".into(),
+                ssl_private_key_b64: key.clone(),
+            },
+        };
+        let check = |text: &str, expected: &str| assert_eq!(scrub(text, &body), expected, "{text}");
+        check(&format!("bad key {key}"), "bad key <redacted>");
+        check(
+            &format!("bad key {}...", &key[..70]),
+            &format!("bad key <redacted>{}...", &key[64..70]),
+        );
+        check(
+            "bad certificate Q0VSVElGSUNBVEU=",
+            "bad certificate <redacted>",
+        );
+        check(
+            "failed to decode SSL certificate: illegal base64 data at input byte 76",
+            "failed to decode SSL certificate: illegal base64 data at input byte 76",
+        );
+        assert_eq!(scrub(&key, &CallBody::None), key);
     }
 
     #[test]
