@@ -1,7 +1,7 @@
 //! `ceph orch apply` and its `--dry-run` preview: specs in, changes made, results and specs to store out.
 //!
 //! [`apply`] takes every spec of one `apply` call and handles them in order, each against the specs stored so far (earlier specs of the same call included) and a fresh observation after every spec that changed something.
-//! For each spec it plans with `orch-core`, refuses an unsatisfiable plan, executes the rest and reports what changed on which host.
+//! For each spec it takes back certificate material a shown spec left out (see `secrets.rs`), refuses what `orch_core::check_spec` finds wrong before reading anything from MicroCeph, plans with `orch-core`, refuses an unsatisfiable plan, executes the rest and reports what changed on which host.
 //! The spec is to be stored whenever its plan was satisfiable and it was not a preview, even if executing failed: it is what the operator asked for, and `orch ls` then compares it with what runs.
 //! With `no_overwrite`, a spec whose name is already stored is skipped.
 //! The first failure ends the call unless `continue_on_error` is set; then every spec is tried and the failures are reported together at the end.
@@ -23,6 +23,7 @@ use crate::events::{self, Level};
 use crate::progress::Tracker;
 use crate::report;
 use crate::runtime::block_on;
+use crate::secrets;
 use crate::spec_json::{ParsedSpec, parse_spec, spec_list, spec_name, stored_specs};
 
 /// The flags of one `apply` call.
@@ -62,6 +63,7 @@ pub(crate) fn apply_tracked(
     tracker: Option<&Arc<Tracker>>,
 ) -> Result<Value, BackendError> {
     let specs = spec_list(specs_json, "the specs to apply")?;
+    let stored_values = spec_list(stored_json, "the stored specs")?;
     let mut stored: Vec<ServiceSpec> = stored_specs(stored_json)?
         .into_iter()
         .map(|parsed| parsed.spec)
@@ -74,7 +76,10 @@ pub(crate) fn apply_tracked(
     let mut attempted = 0;
     for value in &specs {
         attempted += 1;
-        let outcome = match parse_spec(value) {
+        let parsed = secrets::restore(value, &stored_values).and_then(|value| {
+            parse_spec(&value).map_err(|error| named(error, &value, attempted - 1))
+        });
+        let outcome = match parsed {
             Ok(parsed) => apply_one(
                 config,
                 &parsed,
@@ -83,7 +88,7 @@ pub(crate) fn apply_tracked(
                 options,
                 tracker,
             ),
-            Err(error) => SpecOutcome::failed(named(error, value, attempted - 1)),
+            Err(error) => SpecOutcome::failed(error),
         };
         store.extend(outcome.store);
         if let Some(result) = outcome.result {
@@ -170,6 +175,7 @@ pub fn preview(
     stored_json: &str,
 ) -> Result<String, BackendError> {
     let specs = spec_list(specs_json, "the specs to preview")?;
+    let stored_values = spec_list(stored_json, "the stored specs")?;
     let mut stored: Vec<ServiceSpec> = stored_specs(stored_json)?
         .into_iter()
         .map(|parsed| parsed.spec)
@@ -177,10 +183,12 @@ pub fn preview(
     let mut state = cache::snapshot(config, false)?.observation.state.clone();
     let mut items = Vec::new();
     for (spec_idx, value) in specs.iter().enumerate() {
-        let parsed = match parse_spec(value) {
+        let parsed = secrets::restore(value, &stored_values)
+            .and_then(|value| parse_spec(&value).map_err(|error| named(error, &value, spec_idx)));
+        let parsed = match parsed {
             Ok(parsed) => parsed,
             Err(error) => {
-                items.push(json!({"error": named(error, value, spec_idx).to_string()}));
+                items.push(json!({"error": error.to_string()}));
                 continue;
             }
         };
@@ -263,6 +271,11 @@ fn apply_one(
             ),
             None,
         );
+    }
+    // What can be refused without the cluster is refused before anything is read from MicroCeph.
+    let errors = orch_core::check_spec(spec);
+    if !errors.is_empty() {
+        return SpecOutcome::failed(report::unsatisfiable(&service_name, &Plan::refused(errors)));
     }
     let current = match snapshot {
         Some(current) => current.clone(),

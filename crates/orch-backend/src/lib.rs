@@ -27,6 +27,7 @@ mod placement_json;
 mod progress;
 mod report;
 mod runtime;
+mod secrets;
 mod spec_json;
 mod unsupported;
 

@@ -3,7 +3,7 @@
 //! Each listing reads the cached observation (see `cache.rs`), projects it with `orch-core`'s listings, applies Ceph's filters and returns
 //! `{"observed_at": <unix seconds>, "problems": [<text>...], "items": [...]}`; the shim maps each item onto one of Ceph's classes field by field.
 //! `observed_at` is when the data the listing shows was read: the placement for `orch ls` and `orch ps`, the members and their devices for `orch host ls` and `orch device ls`.
-//! Services with a stored spec show that spec, exactly as the operator applied it; the others get a spec built from where they run.
+//! Services with a stored spec show that spec as the operator applied it, with certificate and key material replaced by a placeholder (see `secrets.rs`); the others get a spec built from where they run.
 //! Whether a daemon runs, its version and when it started come from Ceph's maps (see `orch_core::liveness`), which the caller passes.
 
 use orch_core::CephView;
@@ -15,6 +15,7 @@ use crate::ceph_time;
 use crate::config::Config;
 use crate::error::BackendError;
 use crate::events;
+use crate::secrets::redacted_spec;
 use crate::spec_json::{ParsedSpec, stored_specs};
 
 /// Ceph's filters of `orch ps`; `None` matches everything.
@@ -169,7 +170,7 @@ fn service_spec(
         .iter()
         .find(|parsed| parsed.spec.service_name() == summary.service_name)
     {
-        return parsed.stored_form.clone();
+        return redacted_spec(&parsed.stored_form);
     }
     let mut hosts: Vec<&str> = daemons
         .iter()

@@ -77,6 +77,12 @@ fn placement_host(value: &Value) -> Result<String, BackendError> {
     if hostname.is_empty() {
         return Err(invalid(format!("placement host {value} has no host name")));
     }
+    // Ceph reads `count:abc`, whose count is not a number, as host `count` on network `abc`.
+    if matches!(hostname.as_str(), "count" | "count-per-host") && name.is_empty() {
+        return Err(invalid(format!(
+            "placement '{hostname}:{network}' has a {hostname} that is not a whole number; give {hostname}:N with N at least 1, such as {hostname}:1"
+        )));
+    }
     if !network.is_empty() || !name.is_empty() {
         return Err(invalid(format!(
             "placement host {value} names a network or a daemon name, which MicroCeph cannot honour: it runs one daemon per member and binds it as MicroCeph configures it; give the bare host name '{hostname}'"

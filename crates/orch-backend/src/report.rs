@@ -11,6 +11,7 @@ use microceph_client::{CallError, ErrorKind, ExecutionReport};
 use orch_core::{CallBody, Method, Plan, PlannedCall};
 
 use crate::error::{BackendError, error_text, kind_errno};
+use crate::secrets;
 
 /// What a report did, for a successful result: `enabled rgw on node2, node3; disabled rgw on node1`.
 pub(crate) fn changes(report: &ExecutionReport) -> String {
@@ -42,7 +43,10 @@ pub(crate) fn success(subject: &str, report: &ExecutionReport, already_on: &[Str
 pub(crate) fn failure(subject: &str, report: &ExecutionReport) -> BackendError {
     let mut parts: Vec<String> = report
         .failed()
-        .map(|(call, error)| format!("failed on {}: {}", call.target, call_error_text(error)))
+        .map(|(call, error)| {
+            let text = secrets::scrub(&call_error_text(error), &call.body);
+            format!("failed on {}: {text}", call.target)
+        })
         .collect();
     let done = summarise(report.done(), Tense::Past);
     parts.push(if done.is_empty() {

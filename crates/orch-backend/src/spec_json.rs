@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::error::BackendError;
 use crate::placement_json::parse_placement;
+use crate::secrets::CERTIFICATE_FIELD;
 use crate::unsupported;
 
 /// A spec as Ceph gave it, read.
@@ -310,7 +311,13 @@ pub(crate) fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// The value is quoted, except in the certificate field, whose value may hold a private key: there only its kind is named.
 pub(crate) fn wrong_type(key: &str, expected: &str, value: &Value) -> BackendError {
+    let value = if key == CERTIFICATE_FIELD {
+        kind(value).to_owned()
+    } else {
+        value.to_string()
+    };
     invalid(format!(
         "spec field '{key}' must be {expected}, got {value}"
     ))

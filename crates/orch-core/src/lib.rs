@@ -51,4 +51,4 @@ pub use state::{
     BlockDevice, Member, MemberStatus, NfsInstance, ObservedState, OsdDisk, PlacedService,
     address_without_port,
 };
-pub use verbs::{plan_apply, plan_daemon_action, plan_remove, plan_service_action};
+pub use verbs::{check_spec, plan_apply, plan_daemon_action, plan_remove, plan_service_action};

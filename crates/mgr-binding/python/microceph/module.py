@@ -341,11 +341,11 @@ class MicroCeph(orchestrator.Orchestrator, MgrModule):
 
     def _stored_specs(self) -> str:
         specs = []
-        for text in (self.get_store_prefix(SPEC_PREFIX) or {}).values():
+        for key, text in (self.get_store_prefix(SPEC_PREFIX) or {}).items():
             try:
                 specs.append(json.loads(text))
-            except (TypeError, ValueError):
-                self.log.warning('ignoring an unreadable stored spec: %r', text)
+            except (TypeError, ValueError):  # its text is not logged: it may hold a private key
+                self.log.warning('ignoring the unreadable stored spec %s', key)
         return json.dumps(specs)
 
     def _option(self, name: str) -> Any:

@@ -131,6 +131,15 @@ fn placements_microceph_cannot_honour_are_refused() {
         &json!({"service_type": "mgr", "placement": {"host_pattern": {"pattern": "node[0-9]+", "pattern_type": "regex"}}}),
         "invalid: placement.host_pattern 'node[0-9]+' is a regex pattern, which MicroCeph's orchestrator does not support; use an fnmatch pattern such as 'node*'",
     );
+    // Ceph's CLI reads `--placement=count:abc` as host `count` on network `abc`.
+    check(
+        &json!({"service_type": "mon", "placement": {"hosts": [{"hostname": "count", "network": "abc", "name": ""}]}}),
+        "invalid: placement 'count:abc' has a count that is not a whole number; give count:N with N at least 1, such as count:1",
+    );
+    check(
+        &json!({"service_type": "mon", "placement": {"hosts": ["count-per-host:two"]}}),
+        "invalid: placement 'count-per-host:two' has a count-per-host that is not a whole number; give count-per-host:N with N at least 1, such as count-per-host:1",
+    );
     check(
         &json!({"service_type": "mgr", "placement": {"count": "3"}}),
         r#"invalid: spec field 'placement.count' must be a whole number, got "3""#,

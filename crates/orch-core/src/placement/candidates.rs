@@ -46,6 +46,20 @@ pub(super) fn check_shape(request: &Request<'_>) -> Vec<Finding> {
     if !placement.hosts.is_empty() && placement.host_pattern.is_some() {
         findings.push(Finding::error("cannot combine host patterns and hosts"));
     }
+    let mut seen = BTreeSet::new();
+    let repeated: BTreeSet<&str> = placement
+        .hosts
+        .iter()
+        .map(String::as_str)
+        .filter(|host| !seen.insert(*host))
+        .collect();
+    if !repeated.is_empty() {
+        findings.push(Finding::error(format!(
+            "host(s) named more than once in placement: {}; MicroCeph runs one {} per member, so name each member once",
+            repeated.into_iter().collect::<Vec<_>>().join(", "),
+            request.service_type
+        )));
+    }
     findings
 }
 

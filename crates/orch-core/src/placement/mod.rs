@@ -96,6 +96,24 @@ pub(crate) fn resolve(index: &Index<'_>, request: &Request<'_>) -> Resolution {
     Resolution { members, findings }
 }
 
+/// The findings of [`resolve`] that need no look at the members: the placement's shape alone.
+pub(crate) fn check_placement(
+    service_name: &str,
+    service_type: ServiceType,
+    placement: &PlacementSpec,
+) -> Vec<Finding> {
+    let nobody = BTreeSet::new();
+    let no_conflicts = BTreeMap::new();
+    check_shape(&Request {
+        service_name,
+        service_type,
+        placement,
+        existing: &nobody,
+        conflicts: &no_conflicts,
+        allow_new: true,
+    })
+}
+
 impl Resolution {
     fn failed(findings: Vec<Finding>) -> Self {
         Resolution {
@@ -261,7 +279,7 @@ mod tests {
     #[test]
     fn hosts_must_be_members() {
         check(
-            &PlacementSpec::hosts(["node2", "node1", "node2"]),
+            &PlacementSpec::hosts(["node2", "node1"]),
             &[],
             "node1, node2",
         );
@@ -335,6 +353,11 @@ mod tests {
             &both,
             &[],
             " | error: placement count must be at least 1, got 0 | error: cannot combine host patterns and hosts",
+        );
+        check(
+            &PlacementSpec::hosts(["node2", "node1", "node2", "node1", "node3"]),
+            &[],
+            " | error: host(s) named more than once in placement: node1, node2; MicroCeph runs one mon per member, so name each member once",
         );
     }
 

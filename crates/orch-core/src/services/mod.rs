@@ -265,17 +265,31 @@ pub(crate) fn restartable_list() -> String {
     }
 }
 
-/// Ceph's service id rule: `^[a-zA-Z0-9_.-]+$`.
+/// The longest service id accepted, as long as a DNS label or an NFS cluster id.
+const MAX_ID_CHARS: usize = 63;
+
+/// Ceph's service id rule, `^[a-zA-Z0-9_.-]+$`, plus two of ours: not only dots, at most [`MAX_ID_CHARS`] characters.
 fn ceph_id_rule(id: &str) -> Result<(), String> {
     let valid = !id.is_empty()
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-    if valid {
-        Ok(())
-    } else {
-        Err("only [a-zA-Z0-9_.-] allowed".to_owned())
+    if !valid {
+        return Err("only [a-zA-Z0-9_.-] allowed".to_owned());
     }
+    if id.chars().all(|c| c == '.') {
+        return Err(
+            "a service id cannot be made of dots only; include a letter, digit, '_' or '-'"
+                .to_owned(),
+        );
+    }
+    let length = id.chars().count();
+    if length > MAX_ID_CHARS {
+        return Err(format!(
+            "a service id is at most {MAX_ID_CHARS} characters long, this one has {length}"
+        ));
+    }
+    Ok(())
 }
 
 /// A plain daemon's id is the name of the member it runs on.
@@ -321,6 +335,24 @@ mod tests {
     fn validates_ids_per_type() {
         check(ServiceType::Rgw, "realm.zone", Ok(()));
         check(ServiceType::Rgw, "a/b", Err("only [a-zA-Z0-9_.-] allowed"));
+        for unsafe_id in ["a?b", "a#b", "a%2Fb", "a b", "n\u{153}ud", "a\u{7}b", ""] {
+            check(
+                ServiceType::Rgw,
+                unsafe_id,
+                Err("only [a-zA-Z0-9_.-] allowed"),
+            );
+        }
+        let dots = "a service id cannot be made of dots only; include a letter, digit, '_' or '-'";
+        check(ServiceType::Rgw, ".", Err(dots));
+        check(ServiceType::Rgw, "..", Err(dots));
+        check(ServiceType::Mds, "..", Err(dots));
+        check(ServiceType::Rgw, "a..b", Ok(()));
+        check(ServiceType::Rgw, &"a".repeat(63), Ok(()));
+        check(
+            ServiceType::Rgw,
+            &"a".repeat(300),
+            Err("a service id is at most 63 characters long, this one has 300"),
+        );
         check(ServiceType::Mds, "fs-1", Ok(()));
         check(
             ServiceType::Mds,

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use super::converge::{Settle, SpecPlacement, settle};
 use crate::index::Index;
-use crate::placement::unreachable_warning;
+use crate::placement::{check_placement, unreachable_warning};
 use crate::plan::{EnablePayload, Finding, Plan, PlannedCall};
 use crate::service_type::{ServiceName, ServiceType};
 use crate::services::{self, SpecContext};
@@ -25,30 +25,9 @@ pub fn plan_apply(
     observed: &ObservedState,
 ) -> Plan {
     let mut findings = Vec::new();
-    let service_type = match ServiceType::parse(&spec.service_type) {
-        Ok(service_type) => service_type,
-        Err(error) => return Plan::refused(vec![Finding::error(error.to_string())]),
-    };
-    if !services::placeable(service_type) {
-        return Plan::refused(vec![Finding::error(format!(
-            "applying {service_type} specs is not supported: MicroCeph manages OSDs as disks (microceph disk add); supported types are: {}",
-            placeable_list()
-        ))]);
-    }
-    let given_id = spec.service_id.as_deref();
-    let service_id = if service_type.takes_service_id() {
-        given_id
-    } else {
-        if let Some(id) = given_id {
-            findings.push(Finding::warning(format!(
-                "service id '{id}' is ignored: {service_type} takes no service id (only mds, rgw and nfs do)"
-            )));
-        }
-        None
-    };
-    let service_name = match ServiceName::from_parts(service_type, service_id) {
-        Ok(name) => name.to_string(),
-        Err(error) => return Plan::refused(vec![Finding::error(error.to_string())]),
+    let (service_type, service_id, service_name) = match name_spec(spec, &mut findings) {
+        Ok(named) => named,
+        Err(error) => return Plan::refused(vec![error]),
     };
     if spec.unmanaged {
         return Plan::new(Vec::new(), findings);
@@ -113,6 +92,58 @@ pub fn plan_apply(
             .filter_map(|call| unreachable_warning(&index, &call.target)),
     );
     Plan::new(calls, findings)
+}
+
+/// The errors [`plan_apply`] finds in `spec` without looking at the cluster: its type and name, its type-specific fields and the shape of its placement.
+///
+/// A caller can refuse a spec with these before it reads anything from MicroCeph; `plan_apply` finds the same errors, in the same order, and possibly more that depend on the cluster.
+pub fn check_spec(spec: &ServiceSpec) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let (service_type, service_id, service_name) = match name_spec(spec, &mut findings) {
+        Ok(named) => named,
+        Err(error) => return vec![error],
+    };
+    if spec.unmanaged {
+        return Vec::new();
+    }
+    services::enable_payload(service_type, spec, service_id, &mut findings);
+    findings.extend(check_placement(
+        &service_name,
+        service_type,
+        &spec.placement,
+    ));
+    findings.retain(Finding::is_error);
+    findings
+}
+
+/// The spec's type, id and name; a warning for an id its type does not take; the error that refuses it.
+fn name_spec<'s>(
+    spec: &'s ServiceSpec,
+    findings: &mut Vec<Finding>,
+) -> Result<(ServiceType, Option<&'s str>, String), Finding> {
+    let service_type = ServiceType::parse(&spec.service_type)
+        .map_err(|error| Finding::error(error.to_string()))?;
+    if !services::placeable(service_type) {
+        return Err(Finding::error(format!(
+            "applying {service_type} specs is not supported: MicroCeph manages OSDs as disks (microceph disk add); supported types are: {}",
+            placeable_list()
+        )));
+    }
+    let given_id = spec.service_id.as_deref();
+    let service_id = if service_type.takes_service_id() {
+        given_id
+    } else {
+        if let Some(id) = given_id {
+            findings.push(Finding::warning(format!(
+                "service id '{id}' is ignored: {service_type} takes no service id (only mds, rgw and nfs do)"
+            )));
+        }
+        None
+    };
+    let service_name = ServiceName::from_parts(service_type, service_id)
+        .map_err(|error| Finding::error(error.to_string()))?
+        .to_string();
+    Ok((service_type, service_id, service_name))
 }
 
 /// What the calls act on.

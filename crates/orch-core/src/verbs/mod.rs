@@ -7,6 +7,6 @@ mod converge;
 mod remove;
 mod restart;
 
-pub use apply::plan_apply;
+pub use apply::{check_spec, plan_apply};
 pub use remove::plan_remove;
 pub use restart::{plan_daemon_action, plan_service_action};

@@ -523,3 +523,91 @@ fn rgw_ssl_payload_is_base64_and_never_rendered() {
         );
     }
 }
+
+/// The spec errors found without the cluster: each bad spec gets exactly these, and `plan_apply` on any shape finds them too.
+#[test]
+fn check_spec_refuses_before_looking_at_the_cluster() {
+    let nfs_port = |port| {
+        nfs("east", PlacementSpec::hosts(["node1"]), |spec| {
+            spec.nfs.port = Some(port);
+        })
+    };
+    let cases: Vec<(ServiceSpec, Vec<&str>)> = vec![
+        (
+            spec("crash", None, PlacementSpec::count(1)),
+            vec![
+                "service type 'crash' is not supported by MicroCeph; supported types are: mon, mgr, mds, rgw, nfs, rbd-mirror, cephfs-mirror, osd",
+            ],
+        ),
+        (
+            spec("rgw", Some(".."), PlacementSpec::count(1)),
+            vec![
+                "service id '..' is invalid: a service id cannot be made of dots only; include a letter, digit, '_' or '-'",
+            ],
+        ),
+        (
+            spec("nfs", Some("a/b"), PlacementSpec::count(1)),
+            vec![
+                r"service id 'a/b' is invalid: an NFS cluster id must match MicroCeph's '^[\w][\w.-]{1,61}[\w]$': 3 to 63 letters, digits, '_', '.' or '-', starting and ending with a letter, digit or '_'",
+            ],
+        ),
+        (
+            nfs_port(0),
+            vec!["nfs port 0 is out of range: MicroCeph accepts 1 to 49151"],
+        ),
+        (
+            nfs_port(49152),
+            vec!["nfs port 49152 is out of range: MicroCeph accepts 1 to 49151"],
+        ),
+        (
+            rgw("a", PlacementSpec::hosts(["node1", "node1"]), |spec| {
+                spec.rgw.ssl = true;
+                spec.rgw.certificate_pem = Some(CERTIFICATE.into());
+            }),
+            vec![
+                "rgw_frontend_ssl_certificate holds a certificate but no private key: append the private key's PEM block (-----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY-----) to the certificate in rgw_frontend_ssl_certificate, as Ceph expects one PEM holding both",
+                "host(s) named more than once in placement: node1; MicroCeph runs one rgw per member, so name each member once",
+            ],
+        ),
+        (
+            rgw("a", PlacementSpec::count(0), |spec| {
+                spec.rgw.ssl = true;
+                spec.rgw.certificate_pem = Some(KEY.into());
+            }),
+            vec![
+                "rgw_frontend_ssl_certificate holds no CERTIFICATE block: give the certificate chain and its private key, both as PEM, in that one field",
+                "placement count must be at least 1, got 0",
+            ],
+        ),
+        // What only the cluster can tell is left to `plan_apply`; unmanaged specs are only stored.
+        (spec("mon", None, PlacementSpec::hosts(["node9"])), vec![]),
+        (
+            ServiceSpec {
+                unmanaged: true,
+                ..nfs_port(0)
+            },
+            vec![],
+        ),
+    ];
+    for (spec, expected) in cases {
+        let errors: Vec<String> = orch_core::check_spec(&spec)
+            .into_iter()
+            .map(|finding| finding.message)
+            .collect();
+        assert_eq!(errors, expected, "check_spec of {}", describe(&spec));
+        for shape in [shapes::bare(), shapes::five()] {
+            let plan = plan_apply(&spec, &shape.stored, &shape.observed);
+            let found: Vec<&str> = plan
+                .errors()
+                .map(|finding| finding.message.as_str())
+                .collect();
+            for error in &errors {
+                assert!(
+                    found.contains(&error.as_str()),
+                    "plan_apply of {} misses {error:?}: {found:?}",
+                    describe(&spec)
+                );
+            }
+        }
+    }
+}
