@@ -41,7 +41,7 @@ def state_problems(state: dict[str, Any]) -> list[str]:
         members = [entry["member"] for entry in group["members"]]
         if len(members) != len(set(members)):
             problems.append(f"nfs.{group['cluster_id']} lists a member twice: {members}")
-    mons = len(placed(state).get("mon", []))
+    mons = len(set(placed(state).get("mon", [])))
     if mons < MON_FLOOR:
         problems.append(f"only {mons} mons run (fewer than {MON_FLOOR})")
     return problems

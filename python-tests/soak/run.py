@@ -135,7 +135,7 @@ class Soak:
                 state = self.fake.state()
             except FAKE_DOWN:
                 continue
-            mons = len(checks.placed(state).get("mon", []))
+            mons = len(set(checks.placed(state).get("mon", [])))
             with self.lock:
                 self.min_mons = min(self.min_mons, mons)
             for problem in checks.state_problems(state):
