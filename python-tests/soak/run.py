@@ -138,8 +138,12 @@ class Soak:
             mons = len(set(checks.placed(state).get("mon", [])))
             with self.lock:
                 self.min_mons = min(self.min_mons, mons)
-            for problem in checks.state_problems(state):
-                self.violation(f"during the soak: {problem}")
+            problems = checks.state_problems(state)
+            if problems:
+                with self.lock:
+                    doing = sorted(line for line, _ in self.in_flight.values())
+                for problem in problems:
+                    self.violation(f"during the soak: {problem}; operations in flight: {doing}")
 
     def tick_maps(self) -> None:
         while not self.stop.wait(0.25):
