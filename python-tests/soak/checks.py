@@ -102,7 +102,7 @@ def figures() -> dict[str, int]:
 
 # Flatness tolerances between the start of the steady phase and the end (see README.md).
 FD_TOLERANCE = 2
-RSS_TOLERANCE_KIB = 16 * 1024
+RSS_TOLERANCE_KIB = 8 * 1024
 
 
 def flatness_problems(before: dict[str, int], after: dict[str, int]) -> list[str]:
