@@ -129,7 +129,9 @@ class Soak:
             self.mgr.set_cluster_maps(maps, metadata, standbys)
 
     def watch(self) -> None:
-        """Checks the fake's state every 50 ms: no duplicates, never too few mons."""
+        """Checks the fake's state every 50 ms: no duplicates, never too few mons. A problem is
+        reported when it appears, not again at every sample while it lasts."""
+        seen: set[str] = set()
         while not self.stop.wait(0.05):
             try:
                 state = self.fake.state()
@@ -138,12 +140,13 @@ class Soak:
             mons = len(set(checks.placed(state).get("mon", [])))
             with self.lock:
                 self.min_mons = min(self.min_mons, mons)
-            problems = checks.state_problems(state)
-            if problems:
+            problems = set(checks.state_problems(state))
+            if problems - seen:
                 with self.lock:
                     doing = sorted(line for line, _ in self.in_flight.values())
-                for problem in problems:
+                for problem in sorted(problems - seen):
                     self.violation(f"during the soak: {problem}; operations in flight: {doing}")
+            seen = problems
 
     def tick_maps(self) -> None:
         while not self.stop.wait(0.25):
