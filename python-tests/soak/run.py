@@ -245,9 +245,17 @@ class Soak:
             self.restart_fake(chaos.seconds)
 
     def restart_fake(self, pause: float) -> None:
-        """MicroCeph's daemon restarting: stopped, and started again on the same socket with the
-        cluster it had, after `pause` seconds; operations in flight meet a closed socket."""
+        """MicroCeph's daemon restarting: shutting down (503 to every new request) until the
+        requests it is serving are answered, stopped, and started again on the same socket with
+        the cluster it had, after `pause` seconds. The cluster is read only once nothing is in
+        flight, so that a change MicroCeph answered is never lost, as it is not by MicroCeph."""
         cluster = self.settings.work_dir / "restart-cluster.json"
+        self.fake.set_daemon(shutting_down=True)
+        deadline = time.monotonic() + WRITE_GUARD_S
+        while self.fake.control("GET", "concurrency")["all"]["in_flight"] > 0:
+            if time.monotonic() > deadline:
+                raise FakeMicroCephError("requests still in flight after the write guard")
+            time.sleep(0.01)
         state = self.fake.state()
         for member in state["members"]:
             member.pop("restarts", None)
