@@ -140,6 +140,8 @@ class FakeMgr:
         self.config: dict[str, str] = {}
         self.stores: dict[str, dict[str, str]] = {}
         self.modules: dict[str, ModuleHandle] = {}
+        # Modules whose `can_run()` said no, with the reason they gave.
+        self.unrunnable: dict[str, tuple[type, str]] = {}
         self.enabled: set[str] = set()
         # Extra results for `MgrModule.get(name)`, beyond the generated `mgr_map`.
         self.state: dict[str, Any] = {}
@@ -172,6 +174,9 @@ class FakeMgr:
         cls = register_once(name, cls)
         can_run, reason = cls.can_run()
         if not can_run:
+            # The real mgr keeps such a module in the MgrMap with `can_run` false and the reason
+            # as `error_string`, and never instantiates it.
+            self.unrunnable[name] = (cls, reason)
             raise ImportError(f"module {name!r} cannot run: {reason}")
         handle = ModuleHandle(name=name, cls=cls)
         self.modules[name] = handle
@@ -204,15 +209,40 @@ class FakeMgr:
             "modules": sorted(self.enabled),
             "always_on_modules": {self.release.name: list(_ALWAYS_ON)},
             "available_modules": [
-                {
-                    "name": name,
-                    "can_run": True,
-                    "error_string": "",
-                    "module_options": {
-                        option["name"]: dict(option) for option in self._options(name)
-                    },
-                }
-                for name in self.modules
+                self._module_info(name, handle.cls, True, "")
+                for name, handle in self.modules.items()
+            ]
+            + [
+                self._module_info(name, cls, False, reason)
+                for name, (cls, reason) in self.unrunnable.items()
+            ],
+        }
+
+    @staticmethod
+    def _module_info(name: str, cls: type, can_run: bool, error_string: str) -> dict[str, Any]:
+        """One `MgrMap::ModuleInfo`, as the mgr map dumps it."""
+        return {
+            "name": name,
+            "can_run": can_run,
+            "error_string": error_string,
+            "module_options": {
+                option["name"]: dict(option) for option in getattr(cls, "MODULE_OPTIONS", [])
+            },
+        }
+
+    def module_ls(self) -> dict[str, Any]:
+        """`ceph mgr module ls --format json`, as the monitors build it from the mgr map: the
+        always-on and enabled modules by name, and every other available module in full, so that
+        a module that cannot run shows `can_run` false and its reason as `error_string`."""
+        mgr_map = self.mgr_map()
+        always_on = mgr_map["always_on_modules"][self.release.name]
+        return {
+            "always_on_modules": list(always_on),
+            "enabled_modules": [name for name in mgr_map["modules"] if name not in always_on],
+            "disabled_modules": [
+                info
+                for info in mgr_map["available_modules"]
+                if info["name"] not in mgr_map["modules"] and info["name"] not in always_on
             ],
         }
 

@@ -200,11 +200,12 @@ class FakeMicroCeph:
                 self.process.kill()
                 self.process.wait()
 
-    def resume(self, binary: Path, timeout: float = 10.0) -> None:
-        """Starts the fake again on the same socket, with its default cluster, after `halt`."""
+    def resume(self, binary: Path, *args: str, timeout: float = 10.0) -> None:
+        """Starts the fake again on the same socket after `halt`, with its default cluster unless
+        `args` (such as `--cluster FILE`) say otherwise."""
         with self.log_path.open("ab") as stderr:
             self.process = subprocess.Popen(
-                [str(binary), "serve", "--socket", self.socket],
+                [str(binary), "serve", "--socket", self.socket, *args],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,

@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: every check CI runs, in the order that fails fastest.
 //!
 //! After the Rust checks and tests come the Python ones: the mgr module is assembled into `target/xtask/module/`, `fake-microceph` is built in release mode, `python-tests/` is checked with ruff, and pytest drives the real module through Ceph's orchestrator CLI on every supported release.
-//! `cargo xtask bench --smoke` follows, which fails only when a case cannot be measured, never on a figure, and counts as one test.
+//! `cargo xtask bench --smoke` follows, which fails only when a case cannot be measured, never on a figure, and counts as one test; then a short `cargo xtask soak` of 300 operations, which fails on any invariant violation and counts as one test too.
 //! Then `cargo xtask docs` builds the documentation (failing on stale generated files, warnings, misspellings and broken references), and `cargo xtask dist` builds the release archive, which checks itself against the module the lab loads; the module unpacked from the archive then goes through a few of the pytest tests on every release.
 //! Last, `cargo xtask e2e --ceph all` brings up a real ceph-mon and ceph-mgr for pacific, reef and tentacle in turn and runs the transcripts in `e2e/` with the real `ceph` CLI.
 //! It ends with one line totalling every test run, Rust and Python, `N passed, N failed`, so a CI log states plainly how many tests ran.
@@ -14,7 +14,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 
 use crate::ceph_python::{self, PytestEnv, PytestTotals};
-use crate::flags::{BenchFlags, DistFlags, E2eFlags, ModuleFlags};
+use crate::flags::{BenchFlags, DistFlags, E2eFlags, ModuleFlags, SoakFlags};
 use crate::process::{self, cargo};
 
 pub(crate) fn run() -> anyhow::Result<()> {
@@ -36,6 +36,14 @@ pub(crate) fn run() -> anyhow::Result<()> {
     totals.add(&python_tests(&fake_microceph)?.into());
     timed("cargo xtask bench --smoke", || {
         crate::bench::run(&BenchFlags::smoke())
+    })?;
+    totals.add(&Totals {
+        passed: 1,
+        failed: 0,
+    });
+    // A short soak with a fresh seed, which it prints; any invariant violation fails CI.
+    timed("cargo xtask soak --ops 300", || {
+        crate::soak::run(&SoakFlags::short())
     })?;
     totals.add(&Totals {
         passed: 1,

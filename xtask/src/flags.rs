@@ -1,11 +1,13 @@
 //! Command-line flags of `cargo xtask`, parsed by hand to keep the crate free of dependencies.
-//! Those of `lab` are in `flags/lab.rs`, those of `bench` in `flags/bench.rs`.
+//! Those of `lab` are in `flags/lab.rs`, those of `bench` in `flags/bench.rs`, those of `soak` in `flags/soak.rs`.
 
 mod bench;
 mod lab;
+mod soak;
 
 pub(crate) use bench::BenchFlags;
 pub(crate) use lab::{LabFlags, MgrAction, daemon_id};
+pub(crate) use soak::SoakFlags;
 
 pub(crate) const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -52,6 +54,12 @@ commands:
                      3,16,64,256,1000); print one JSON line per case and a table; each DIR holds
                      another microceph/ package, measured on the same fake with ratios to ours;
                      unless --smoke or --no-rss, also the mgr's memory as `lab rss` measures it
+  soak [--ops N] [--seed S] [--ceph RELEASE]
+                     N mixed `ceph orch` operations (5000 by default) from several threads through
+                     the real module and Ceph's orchestrator Python (tentacle by default) against
+                     fake-microceph with random faults; then check that the cluster converges to
+                     the stored specs and that threads, file descriptors and memory stay flat;
+                     S replays a run's seed
   help               show this message";
 
 /// A parsed `cargo xtask` invocation.
@@ -67,6 +75,7 @@ pub(crate) enum Command {
     CephPython(CephPythonFlags),
     Lab(LabFlags),
     Bench(BenchFlags),
+    Soak(SoakFlags),
 }
 
 /// Flags of `cargo xtask ceph-python`.
@@ -140,8 +149,9 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
         "ceph-python" => parse_ceph_python(rest).map(Command::CephPython),
         "lab" => lab::parse_lab(rest).map(Command::Lab),
         "bench" => bench::parse_bench(rest).map(Command::Bench),
+        "soak" => soak::parse_soak(rest).map(Command::Soak),
         other => Err(format!(
-            "unknown command `{other}`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, help"
+            "unknown command `{other}`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, soak, help"
         )),
     }
 }
@@ -261,7 +271,8 @@ fn parse_ceph_python(rest: &[String]) -> Result<CephPythonFlags, String> {
 #[cfg(test)]
 mod tests {
     use super::{
-        BenchFlags, CephPythonFlags, Command, DemoFlags, DistFlags, E2eFlags, LabFlags, parse,
+        BenchFlags, CephPythonFlags, Command, DemoFlags, DistFlags, E2eFlags, LabFlags, SoakFlags,
+        parse,
     };
 
     fn check(args: &[&str], expected: &Result<Command, String>) {
@@ -295,7 +306,7 @@ mod tests {
         check(
             &["deploy"],
             &Err(
-                "unknown command `deploy`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, help"
+                "unknown command `deploy`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, soak, help"
                     .to_owned(),
             ),
         );
@@ -354,6 +365,41 @@ mod tests {
         check(
             &["ceph-python", "--", "-x"],
             &Err("`--module-dir` and pytest arguments need `--pytest`".to_owned()),
+        );
+    }
+
+    #[test]
+    fn soak_flags() {
+        check(
+            &["soak"],
+            &Ok(Command::Soak(SoakFlags {
+                release: "tentacle".to_owned(),
+                ops: 5000,
+                seed: None,
+            })),
+        );
+        check(
+            &["soak", "--ops", "300", "--seed", "42", "--ceph", "pacific"],
+            &Ok(Command::Soak(SoakFlags {
+                release: "pacific".to_owned(),
+                ops: 300,
+                seed: Some(42),
+            })),
+        );
+        check(
+            &["soak", "--ops", "10"],
+            &Err("`--ops` takes a number of at least 40, got `10`".to_owned()),
+        );
+        check(
+            &["soak", "--seed", "x"],
+            &Err("`--seed` takes a number, got `x`".to_owned()),
+        );
+        check(
+            &["soak", "--threads", "2"],
+            &Err(
+                "`soak` does not take `--threads`; accepted: --ops N, --seed S, --ceph RELEASE"
+                    .to_owned(),
+            ),
         );
     }
 

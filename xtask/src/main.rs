@@ -15,6 +15,7 @@ mod flags;
 mod lab;
 mod module;
 mod process;
+mod soak;
 #[cfg(test)]
 mod tidy;
 
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
         flags::Command::CephPython(ceph_python_flags) => ceph_python::run(&ceph_python_flags),
         flags::Command::Lab(lab_flags) => lab::run(&lab_flags),
         flags::Command::Bench(bench_flags) => bench::run(&bench_flags),
+        flags::Command::Soak(soak_flags) => soak::run(&soak_flags),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

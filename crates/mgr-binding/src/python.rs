@@ -415,3 +415,33 @@ pub(crate) fn native_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `work` as an entry point does and checks the exception it raises: its class, message and errno.
+    fn check(work: impl FnOnce() -> Result<(), BackendError> + Send, expected: (&str, &str, i32)) {
+        Python::initialize();
+        Python::attach(|py| {
+            let error = run(py, work).expect_err("the entry point fails");
+            assert!(error.is_instance_of::<MicroCephError>(py));
+            let class = error.get_type(py).name().unwrap().to_string();
+            let (message, code): (String, i32) =
+                error.value(py).getattr("args").unwrap().extract().unwrap();
+            assert_eq!((class.as_str(), message.as_str(), code), expected);
+        });
+    }
+
+    #[test]
+    fn a_panic_inside_an_entry_point_is_raised_as_an_internal_error() {
+        check(
+            || panic!("boom"),
+            (
+                "MicroCephInternalError",
+                "internal error in the microceph orchestrator module: a bug made the extension panic: boom",
+                5,
+            ),
+        );
+    }
+}

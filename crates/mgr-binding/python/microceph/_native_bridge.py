@@ -47,7 +47,8 @@ def probe(config: str, timeout: float) -> Tuple[bool, str]:
     try:
         available, why = _native.probe(config, timeout)
         return bool(available), str(why)
-    except Exception as e:
+    except BaseException as e:
+        _reraise_unless_failure(e)
         return False, str(e.args[0]) if e.args else repr(e)
 
 
@@ -59,7 +60,8 @@ def available(config: str, timeout: float) -> Tuple[bool, str]:
     try:
         answer, why = _native.available(config, timeout)
         return bool(answer), str(why)
-    except Exception as e:
+    except BaseException as e:
+        _reraise_unless_failure(e)
         return False, str(e.args[0]) if e.args else repr(e)
 
 
@@ -171,6 +173,25 @@ def _call(name: str, *args: Any, **kwargs: Any) -> Any:
         code = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else errno.EIO
         validation = isinstance(e, (_native.MicroCephInvalidInput, _native.MicroCephUnsatisfiable))
         raise _orchestrator_error(message, code, validation) from None
+    except BaseException as e:
+        if not _is_panic(e):
+            raise
+        message = str(e.args[0]) if e.args else repr(e)
+        raise _orchestrator_error(message, errno.EIO, False) from None
+
+
+def _is_panic(e: BaseException) -> bool:
+    """Whether ``e`` is PyO3's ``PanicException``: a Rust panic that escaped ``guarded``.
+
+    It derives from ``BaseException``, so ``except Exception`` (Ceph's included) misses it.
+    """
+    return type(e).__name__ == 'PanicException' and type(e).__module__ == 'pyo3_runtime'
+
+
+def _reraise_unless_failure(e: BaseException) -> None:
+    """Lets ``KeyboardInterrupt``, ``SystemExit`` and the like through; keeps failures."""
+    if not isinstance(e, Exception) and not _is_panic(e):
+        raise e
 
 
 def _orchestrator_error(message: str, code: int,
