@@ -1,9 +1,10 @@
 """What the soak found, kept as tests: each reproduces one finding deterministically enough to fail
-while the bug is there.
+if the bug came back.
 
-Two `orch apply mon` at once are not serialised: the second observes the cluster while the first
-is between its enables and its disables, plans to disable the mons the first just enabled, and the
-two together leave one mon where every spec asked for three, while both report success.
+Two `orch apply mon` at once used to run side by side: the second observed the cluster while the
+first was between its enables and its disables, planned to disable the mons the first had just
+enabled, and the two together left one mon where every spec asked for three, while both reported
+success. Changes of one service now run one after the other.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 from mgr_harness.fake_microceph import FakeMicroCeph
 from mgr_harness.orch import OrchHarness
 
 
-@pytest.mark.xfail(reason="two writes at once are not serialised yet (issue 9, concurrency)")
 def test_two_mon_applies_at_once_never_leave_fewer_than_three_mons(
     microceph_on_fake: OrchHarness, fake_microceph: FakeMicroCeph, fake_microceph_bin: Path
 ) -> None:
