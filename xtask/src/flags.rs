@@ -1,10 +1,12 @@
 //! Command-line flags of `cargo xtask`, parsed by hand to keep the crate free of dependencies.
-//! Those of `lab` are in `flags/lab.rs`, those of `bench` in `flags/bench.rs`.
+//! Those of `lab` are in `flags/lab.rs`, those of `bench` in `flags/bench.rs`, those of `fuzz` in `flags/fuzz.rs`.
 
 mod bench;
+mod fuzz;
 mod lab;
 
 pub(crate) use bench::BenchFlags;
+pub(crate) use fuzz::FuzzFlags;
 pub(crate) use lab::{LabFlags, MgrAction, daemon_id};
 
 pub(crate) const USAGE: &str = "\
@@ -52,6 +54,10 @@ commands:
                      3,16,64,256,1000); print one JSON line per case and a table; each DIR holds
                      another microceph/ package, measured on the same fake with ratios to ours;
                      unless --smoke or --no-rss, also the mgr's memory as `lab rss` measures it
+  fuzz [--target NAME] [--seconds N]
+                     run each fuzz target of fuzz/ (or only NAME: response, planner, spec_json) for
+                     N seconds (60), installing cargo-fuzz into the cache; fails on any crash and
+                     prints the input that caused it
   help               show this message";
 
 /// A parsed `cargo xtask` invocation.
@@ -67,6 +73,7 @@ pub(crate) enum Command {
     CephPython(CephPythonFlags),
     Lab(LabFlags),
     Bench(BenchFlags),
+    Fuzz(FuzzFlags),
 }
 
 /// Flags of `cargo xtask ceph-python`.
@@ -140,8 +147,9 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
         "ceph-python" => parse_ceph_python(rest).map(Command::CephPython),
         "lab" => lab::parse_lab(rest).map(Command::Lab),
         "bench" => bench::parse_bench(rest).map(Command::Bench),
+        "fuzz" => fuzz::parse_fuzz(rest).map(Command::Fuzz),
         other => Err(format!(
-            "unknown command `{other}`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, help"
+            "unknown command `{other}`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, fuzz, help"
         )),
     }
 }
@@ -261,7 +269,8 @@ fn parse_ceph_python(rest: &[String]) -> Result<CephPythonFlags, String> {
 #[cfg(test)]
 mod tests {
     use super::{
-        BenchFlags, CephPythonFlags, Command, DemoFlags, DistFlags, E2eFlags, LabFlags, parse,
+        BenchFlags, CephPythonFlags, Command, DemoFlags, DistFlags, E2eFlags, FuzzFlags, LabFlags,
+        parse,
     };
 
     fn check(args: &[&str], expected: &Result<Command, String>) {
@@ -295,7 +304,7 @@ mod tests {
         check(
             &["deploy"],
             &Err(
-                "unknown command `deploy`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, help"
+                "unknown command `deploy`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, fuzz, help"
                     .to_owned(),
             ),
         );
@@ -394,6 +403,32 @@ mod tests {
         check(
             &["bench", "--fast"],
             &Err("`bench` does not take `--fast`; accepted: --ceph RELEASE, --smoke, --no-rss, --runs N, --members LIST, --module-dir DIR, --out FILE".to_owned()),
+        );
+    }
+
+    #[test]
+    fn fuzz_flags() {
+        check(
+            &["fuzz"],
+            &Ok(Command::Fuzz(FuzzFlags {
+                target: None,
+                seconds: 60,
+            })),
+        );
+        check(
+            &["fuzz", "--seconds", "660", "--target", "planner"],
+            &Ok(Command::Fuzz(FuzzFlags {
+                target: Some("planner".to_owned()),
+                seconds: 660,
+            })),
+        );
+        check(
+            &["fuzz", "--target", "yaml"],
+            &Err("`--target yaml`: expected one of response, planner, spec_json".to_owned()),
+        );
+        check(
+            &["fuzz", "--seconds", "0"],
+            &Err("`--seconds` takes a positive number, got `0`".to_owned()),
         );
     }
 
