@@ -55,7 +55,7 @@ impl Name {
 #[derive(Debug, Arbitrary)]
 pub struct Input {
     members: Vec<(Name, String, Status)>,
-    services: Vec<(u8, Name, Option<(Name, String, u16)>)>,
+    services: Vec<(u8, Name, Option<NfsRow>)>,
     osds: Vec<(u64, Name, String)>,
     devices: Vec<(Name, Vec<Device>)>,
     ceph: Option<Ceph>,
@@ -67,6 +67,9 @@ pub struct Input {
     pub force: bool,
 }
 
+/// An NFS instance's cluster id, bind address and port.
+type NfsRow = (Name, String, u16);
+
 #[derive(Debug, Arbitrary)]
 enum Status {
     Online,
@@ -77,8 +80,8 @@ enum Status {
 #[derive(Debug, Arbitrary)]
 struct Device {
     id: String,
-    device_id: Option<String>,
-    device_path: Option<String>,
+    by_id: Option<String>,
+    by_path: Option<String>,
     size: u64,
     read_only: bool,
     mounted: bool,
@@ -234,8 +237,8 @@ impl Input {
                         .iter()
                         .map(|device| BlockDevice {
                             id: device.id.clone(),
-                            device_path: device.device_path.clone().unwrap_or_default(),
-                            device_id: device.device_id.clone().unwrap_or_default(),
+                            device_path: device.by_path.clone().unwrap_or_default(),
+                            device_id: device.by_id.clone().unwrap_or_default(),
                             size: device.size,
                             read_only: device.read_only,
                             mounted: device.mounted,
