@@ -1,6 +1,7 @@
 //! `cargo xtask ci`: every check CI runs, in the order that fails fastest.
 //!
-//! After the Rust checks and tests come the Python ones: the mgr module is assembled into `target/xtask/module/`, `fake-microceph` is built in release mode, `python-tests/` is checked with ruff, and pytest drives the real module through Ceph's orchestrator CLI on every supported release.
+//! After the Rust checks and tests, `cargo xtask fuzz` runs each fuzz target of `fuzz/` for 30 seconds, each counting as one test.
+//! Then come the Python ones: the mgr module is assembled into `target/xtask/module/`, `fake-microceph` is built in release mode, `python-tests/` is checked with ruff, and pytest drives the real module through Ceph's orchestrator CLI on every supported release.
 //! `cargo xtask bench --smoke` follows, which fails only when a case cannot be measured, never on a figure, and counts as one test; then a short `cargo xtask soak` of 300 operations, which fails on any invariant violation and counts as one test too.
 //! Then `cargo xtask docs` builds the documentation (failing on stale generated files, warnings, misspellings and broken references), and `cargo xtask dist` builds the release archive, which checks itself against the module the lab loads; the module unpacked from the archive then goes through a few of the pytest tests on every release.
 //! Last, `cargo xtask e2e --ceph all` brings up a real ceph-mon and ceph-mgr for pacific, reef and tentacle in turn and runs the transcripts in `e2e/` with the real `ceph` CLI.
@@ -32,6 +33,12 @@ pub(crate) fn run() -> anyhow::Result<()> {
     ]))?;
     let mut totals = Totals::default();
     totals.add(&cargo_test()?);
+    // Each fuzz target runs briefly and counts as one test.
+    let fuzz_targets = timed("cargo xtask fuzz", crate::fuzz::ci)?;
+    totals.add(&Totals {
+        passed: fuzz_targets as u64,
+        failed: 0,
+    });
     let fake_microceph = ceph_python::build_fake_microceph()?;
     totals.add(&python_tests(&fake_microceph)?.into());
     timed("cargo xtask bench --smoke", || {

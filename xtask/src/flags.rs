@@ -1,11 +1,13 @@
 //! Command-line flags of `cargo xtask`, parsed by hand to keep the crate free of dependencies.
-//! Those of `lab` are in `flags/lab.rs`, those of `bench` in `flags/bench.rs`, those of `soak` in `flags/soak.rs`.
+//! Those of `lab` are in `flags/lab.rs`, those of `bench` in `flags/bench.rs`, those of `soak` in `flags/soak.rs`, those of `fuzz` in `flags/fuzz.rs`.
 
 mod bench;
+mod fuzz;
 mod lab;
 mod soak;
 
 pub(crate) use bench::BenchFlags;
+pub(crate) use fuzz::FuzzFlags;
 pub(crate) use lab::{LabFlags, MgrAction, daemon_id};
 pub(crate) use soak::SoakFlags;
 
@@ -60,6 +62,10 @@ commands:
                      fake-microceph with random faults; then check that the cluster converges to
                      the stored specs and that threads, file descriptors and memory stay flat;
                      S replays a run's seed
+  fuzz [--target NAME] [--seconds N]
+                     run each fuzz target of fuzz/ (or only NAME: response, planner, spec_json) for
+                     N seconds (60), installing cargo-fuzz into the cache; fails on any crash and
+                     prints the input that caused it
   help               show this message";
 
 /// A parsed `cargo xtask` invocation.
@@ -76,6 +82,7 @@ pub(crate) enum Command {
     Lab(LabFlags),
     Bench(BenchFlags),
     Soak(SoakFlags),
+    Fuzz(FuzzFlags),
 }
 
 /// Flags of `cargo xtask ceph-python`.
@@ -150,8 +157,9 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
         "lab" => lab::parse_lab(rest).map(Command::Lab),
         "bench" => bench::parse_bench(rest).map(Command::Bench),
         "soak" => soak::parse_soak(rest).map(Command::Soak),
+        "fuzz" => fuzz::parse_fuzz(rest).map(Command::Fuzz),
         other => Err(format!(
-            "unknown command `{other}`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, soak, help"
+            "unknown command `{other}`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, soak, fuzz, help"
         )),
     }
 }
@@ -271,8 +279,8 @@ fn parse_ceph_python(rest: &[String]) -> Result<CephPythonFlags, String> {
 #[cfg(test)]
 mod tests {
     use super::{
-        BenchFlags, CephPythonFlags, Command, DemoFlags, DistFlags, E2eFlags, LabFlags, SoakFlags,
-        parse,
+        BenchFlags, CephPythonFlags, Command, DemoFlags, DistFlags, E2eFlags, FuzzFlags, LabFlags,
+        SoakFlags, parse,
     };
 
     fn check(args: &[&str], expected: &Result<Command, String>) {
@@ -306,7 +314,7 @@ mod tests {
         check(
             &["deploy"],
             &Err(
-                "unknown command `deploy`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, soak, help"
+                "unknown command `deploy`; expected one of: ci, docs, dist, demo, e2e, module, ceph-python, lab, bench, soak, fuzz, help"
                     .to_owned(),
             ),
         );
@@ -440,6 +448,32 @@ mod tests {
         check(
             &["bench", "--fast"],
             &Err("`bench` does not take `--fast`; accepted: --ceph RELEASE, --smoke, --no-rss, --runs N, --members LIST, --module-dir DIR, --out FILE".to_owned()),
+        );
+    }
+
+    #[test]
+    fn fuzz_flags() {
+        check(
+            &["fuzz"],
+            &Ok(Command::Fuzz(FuzzFlags {
+                target: None,
+                seconds: 60,
+            })),
+        );
+        check(
+            &["fuzz", "--seconds", "660", "--target", "planner"],
+            &Ok(Command::Fuzz(FuzzFlags {
+                target: Some("planner".to_owned()),
+                seconds: 660,
+            })),
+        );
+        check(
+            &["fuzz", "--target", "yaml"],
+            &Err("`--target yaml`: expected one of response, planner, spec_json".to_owned()),
+        );
+        check(
+            &["fuzz", "--seconds", "0"],
+            &Err("`--seconds` takes a positive number, got `0`".to_owned()),
         );
     }
 

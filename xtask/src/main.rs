@@ -12,6 +12,7 @@ mod dist;
 mod docs;
 mod e2e;
 mod flags;
+mod fuzz;
 mod lab;
 mod module;
 mod process;
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         flags::Command::Lab(lab_flags) => lab::run(&lab_flags),
         flags::Command::Bench(bench_flags) => bench::run(&bench_flags),
         flags::Command::Soak(soak_flags) => soak::run(&soak_flags),
+        flags::Command::Fuzz(fuzz_flags) => fuzz::run(&fuzz_flags),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

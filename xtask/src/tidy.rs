@@ -40,6 +40,61 @@ fn every_crate_is_in_the_architecture_codemap() {
     );
 }
 
+/// Crates kept out of the workspace on purpose, by directory: each builds only with a tool of its own.
+const OUTSIDE_WORKSPACE: &[&str] = &["fuzz"];
+
+#[test]
+fn crates_outside_the_workspace_are_excluded_and_documented() {
+    let root = project_root();
+    let mut found: Vec<String> = std::fs::read_dir(&root)
+        .expect("the project root lists")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().join("Cargo.toml").is_file())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "xtask" && name != "target")
+        .collect();
+    found.sort();
+    assert_eq!(
+        found, OUTSIDE_WORKSPACE,
+        "a crate at the top level that is not `xtask` must be listed in OUTSIDE_WORKSPACE"
+    );
+    let manifest = read(&root.join("Cargo.toml"));
+    let architecture = read(&root.join("ARCHITECTURE.md"));
+    for name in OUTSIDE_WORKSPACE {
+        assert!(
+            manifest.contains(&format!("exclude = [\"{name}\"]")),
+            "the workspace's Cargo.toml must exclude `{name}`"
+        );
+        assert!(
+            architecture.contains(&format!("`{name}/`")),
+            "ARCHITECTURE.md has no section naming `{name}/`"
+        );
+        assert!(
+            root.join(name).join("README.md").is_file(),
+            "`{name}/` needs a README.md saying how to build and run it"
+        );
+    }
+}
+
+#[test]
+fn every_fuzz_target_runs_in_ci() {
+    let manifest = read(&project_root().join("fuzz").join("Cargo.toml"));
+    let mut declared = Vec::new();
+    let mut in_bin = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_bin = line == "[[bin]]";
+        } else if in_bin && let Some(name) = line.strip_prefix("name = ") {
+            declared.push(name.trim_matches('"').to_owned());
+        }
+    }
+    assert_eq!(
+        declared,
+        crate::fuzz::TARGETS,
+        "fuzz/Cargo.toml's targets and `cargo xtask fuzz`'s TARGETS differ"
+    );
+}
+
 #[test]
 fn every_rust_source_file_starts_with_a_module_doc_comment() {
     let mut missing = Vec::new();
@@ -279,6 +334,7 @@ fn source_roots() -> Vec<PathBuf> {
         .map(|name| project_root().join("crates").join(name).join("src"))
         .collect();
     roots.push(project_root().join("xtask").join("src"));
+    roots.push(project_root().join("fuzz").join("fuzz_targets"));
     roots
 }
 

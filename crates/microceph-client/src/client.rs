@@ -19,7 +19,7 @@ use hyper_util::rt::TokioExecutor;
 use hyperlocal::UnixConnector;
 use serde::de::DeserializeOwned;
 
-use crate::envelope::{self, Empty, EnvelopeError};
+use crate::envelope::{self, Empty};
 use crate::error::{Error, RequestLine};
 use crate::timeouts::Timeouts;
 use crate::types::{
@@ -330,23 +330,7 @@ impl Client {
                     request: request_line.clone(),
                     timeout,
                 })??;
-        envelope::decode(status, &body).map_err(|err| match err {
-            EnvelopeError::Api {
-                error_code,
-                message,
-            } => Error::Api {
-                request: request_line,
-                status,
-                error_code,
-                message,
-            },
-            EnvelopeError::Decode(source) => Error::Decode {
-                request: request_line,
-                status,
-                excerpt: envelope::excerpt(&body),
-                source,
-            },
-        })
+        envelope::decode_response(request_line, status, &body)
     }
 
     /// Assembles the hyper request for `request_line`, with a JSON body when there is one.

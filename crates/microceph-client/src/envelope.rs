@@ -4,10 +4,12 @@
 //! A `sync` envelope must come with a 2xx HTTP status and carry a `metadata` key (which may be `null`); the metadata is then decoded into the endpoint's type.
 //! An `error` envelope must carry an integer `error_code` and a string `error`, which become an API error kept verbatim.
 //! Anything else (another `type`, a body that is not JSON, a truncated body, metadata of the wrong shape) is a [`DecodeError`].
-//! This module knows nothing about requests; the client adds the request line and the body excerpt.
+//! [`decode_response`] turns the outcome into the client's [`Error`], adding the request line, the HTTP status and an excerpt of an undecodable body.
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+
+use crate::error::{Error, RequestLine};
 
 /// Why a response body could not be decoded.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +78,31 @@ pub(crate) fn decode<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T,
             envelope_type,
         ))),
     }
+}
+
+/// Decodes the body of the response to `request` into the endpoint's metadata type, as the client's [`Error`] on failure.
+pub(crate) fn decode_response<T: DeserializeOwned>(
+    request: RequestLine,
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error> {
+    decode(status, body).map_err(|err| match err {
+        EnvelopeError::Api {
+            error_code,
+            message,
+        } => Error::Api {
+            request,
+            status,
+            error_code,
+            message,
+        },
+        EnvelopeError::Decode(source) => Error::Decode {
+            request,
+            status,
+            excerpt: excerpt(body),
+            source,
+        },
+    })
 }
 
 /// Extracts `error_code` and `error` from an `error` envelope.

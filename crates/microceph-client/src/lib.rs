@@ -45,6 +45,8 @@ mod convert;
 mod envelope;
 mod error;
 mod execute;
+#[doc(hidden)]
+pub mod fuzzing;
 mod observe;
 mod parallel;
 mod planned;
