@@ -33,6 +33,7 @@ mod plan;
 mod render;
 mod service_type;
 mod services;
+mod shape;
 mod simulate;
 mod spec;
 mod state;
@@ -45,6 +46,7 @@ pub use error::NameError;
 pub use plan::{CallBody, EnablePayload, Finding, Method, Plan, PlannedCall, Severity};
 pub use service_type::{ServiceName, ServiceType};
 pub use services::ADOPTED_SERVICE_ID;
+pub use shape::plan_shape_violation;
 pub use simulate::apply_plan;
 pub use spec::{NfsSettings, PlacementSpec, RgwSettings, ServiceSpec};
 pub use state::{

@@ -9,8 +9,8 @@ mod input;
 
 use libfuzzer_sys::fuzz_target;
 use orch_core::{
-    CallBody, Method, ObservedState, Plan, ServiceSpec, ServiceType, apply_plan, listing,
-    plan_apply, plan_daemon_action, plan_remove, plan_service_action,
+    ObservedState, Plan, ServiceSpec, apply_plan, listing, plan_apply, plan_daemon_action,
+    plan_remove, plan_service_action, plan_shape_violation,
 };
 
 use crate::input::Input;
@@ -67,60 +67,9 @@ fuzz_target!(|input: Input| {
     );
 });
 
-/// What every plan must satisfy, whatever verb made it.
+/// What every plan must satisfy, whatever verb made it (see `plan_shape_violation`).
 fn check_shape(observed: &ObservedState, plan: &Plan) {
-    if !plan.is_satisfiable() {
-        assert!(
-            plan.calls.is_empty(),
-            "unsatisfiable plan has calls:\n{plan}"
-        );
+    if let Some(violation) = plan_shape_violation(observed, plan) {
+        panic!("{violation}");
     }
-    let first_disable = plan
-        .calls
-        .iter()
-        .position(|call| call.method == Method::Delete);
-    let last_enable = plan
-        .calls
-        .iter()
-        .rposition(|call| call.method == Method::Put);
-    if let (Some(first_disable), Some(last_enable)) = (first_disable, last_enable) {
-        assert!(last_enable < first_disable, "enable after disable:\n{plan}");
-    }
-    for call in &plan.calls {
-        assert!(
-            observed.member(&call.target).is_some(),
-            "call to a non-member:\n{plan}"
-        );
-        if let CallBody::Enable { name, .. } = &call.body {
-            let already = observed
-                .services
-                .iter()
-                .any(|placed| placed.member == call.target && placed.service_type == *name);
-            assert!(
-                !already,
-                "enable of {name} already on {}:\n{plan}",
-                call.target
-            );
-        }
-    }
-    let after = apply_plan(observed, plan);
-    for floored in [ServiceType::Mon, ServiceType::Mgr] {
-        let before = instances(observed, floored);
-        assert!(
-            before == 0 || instances(&after, floored) > 0,
-            "{floored} dropped from {before} to zero:\n{plan}"
-        );
-    }
-}
-
-/// The number of cluster members running a service.
-fn instances(observed: &ObservedState, service_type: ServiceType) -> usize {
-    observed
-        .services
-        .iter()
-        .filter(|placed| placed.service_type == service_type)
-        .filter(|placed| observed.member(&placed.member).is_some())
-        .map(|placed| placed.member.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .len()
 }

@@ -7,13 +7,11 @@
 //! - Enables come before disables, an unsatisfiable plan has no calls, and every call targets a member.
 //! - Nothing panics, whatever the input.
 
-use std::collections::BTreeSet;
-
 use orch_core::liveness::DaemonStatus;
 use orch_core::{
-    CallBody, CephView, MemberStatus, Method, NfsSettings, ObservedState, OsdDisk, PlacedService,
-    PlacementSpec, Plan, RgwSettings, ServiceSpec, ServiceType, apply_plan, listing, plan_apply,
-    plan_daemon_action, plan_remove, plan_service_action,
+    CephView, MemberStatus, NfsSettings, ObservedState, OsdDisk, PlacedService, PlacementSpec,
+    Plan, RgwSettings, ServiceSpec, ServiceType, apply_plan, listing, plan_apply,
+    plan_daemon_action, plan_remove, plan_service_action, plan_shape_violation,
 };
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
@@ -273,62 +271,10 @@ fn removal_name() -> impl Strategy<Value = String> {
     ]
 }
 
-/// The number of members running a service, counting cluster members only.
-fn instances(observed: &ObservedState, service_type: ServiceType) -> usize {
-    let members: BTreeSet<&str> = observed.members.iter().map(|m| m.name.as_str()).collect();
-    observed
-        .services
-        .iter()
-        .filter(|placed| placed.service_type == service_type)
-        .filter(|placed| members.contains(placed.member.as_str()))
-        .map(|placed| placed.member.as_str())
-        .collect::<BTreeSet<_>>()
-        .len()
-}
-
-/// Checks what every plan must satisfy, whatever verb made it.
+/// Checks what every plan must satisfy, whatever verb made it (see `plan_shape_violation`).
 fn check_plan_shape(observed: &ObservedState, plan: &Plan) -> Result<(), TestCaseError> {
-    if !plan.is_satisfiable() {
-        prop_assert!(
-            plan.calls.is_empty(),
-            "unsatisfiable plan has calls:\n{plan}"
-        );
-    }
-    let first_disable = plan
-        .calls
-        .iter()
-        .position(|call| call.method == Method::Delete);
-    let last_enable = plan
-        .calls
-        .iter()
-        .rposition(|call| call.method == Method::Put);
-    if let (Some(first_disable), Some(last_enable)) = (first_disable, last_enable) {
-        prop_assert!(last_enable < first_disable, "enable after disable:\n{plan}");
-    }
-    for call in &plan.calls {
-        prop_assert!(
-            observed.member(&call.target).is_some(),
-            "call to a non-member:\n{plan}"
-        );
-        if let CallBody::Enable { name, .. } = &call.body {
-            let already = observed
-                .services
-                .iter()
-                .any(|placed| placed.member == call.target && (placed.service_type == *name));
-            prop_assert!(
-                !already,
-                "enable of {name} already on {}:\n{plan}",
-                call.target
-            );
-        }
-    }
-    for floored in [ServiceType::Mon, ServiceType::Mgr] {
-        let before = instances(observed, floored);
-        let after = instances(&apply_plan(observed, plan), floored);
-        prop_assert!(
-            before == 0 || after > 0,
-            "{floored} dropped from {before} to zero:\n{plan}"
-        );
+    if let Some(violation) = plan_shape_violation(observed, plan) {
+        return Err(TestCaseError::fail(violation));
     }
     Ok(())
 }
