@@ -161,10 +161,13 @@ fn run_echoing(command: &mut Command) -> anyhow::Result<(std::process::ExitStatu
 }
 
 /// The counts of pytest's closing line, e.g. `==== 3 failed, 17 passed in 0.52s ====` or, with
-/// `-q`, `20 passed in 0.43s`.
+/// `-q`, `20 passed in 0.43s`; a run of a minute or more adds the time as `(0:01:17)`.
 fn parse_summary(line: &str) -> Option<PytestTotals> {
     let line = line.trim().trim_matches('=').trim();
     let (counts, duration) = line.rsplit_once(" in ")?;
+    let duration = duration
+        .split_once(" (")
+        .map_or(duration, |(seconds, _)| seconds);
     if !duration.ends_with('s') {
         return None;
     }
@@ -201,6 +204,15 @@ mod tests {
             Some(PytestTotals {
                 passed: 17,
                 failed: 4
+            })
+        );
+        assert_eq!(
+            parse_summary(
+                "======================== 261 passed in 77.31s (0:01:17) ========================"
+            ),
+            Some(PytestTotals {
+                passed: 261,
+                failed: 0
             })
         );
         assert_eq!(
